@@ -1,0 +1,2 @@
+"""Organizer CRM and seller tools: KPIs, customers, notes, tasks, competitor price
+monitoring, repricing, alerts, product upload and tariffs."""

@@ -1,0 +1,1 @@
+"""Accounts: the e-mail user, profiles and saved addresses, roles and the WebSocket token."""

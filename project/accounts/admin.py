@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Address, User
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "phone", "is_staff", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["email", "name", "phone"]
+    inlines = [AddressInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("name", "phone")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                    "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+    )
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "user", "city", "country", "is_default"]
+    list_filter = ["country", "is_default"]
+    search_fields = ["recipient", "user__email", "city", "line1"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,99 @@
+"""Roles are Django groups with permissions. A person may hold several; the session keeps
+the active one, which chooses the dashboard.
+
+Later apps add their permissions to ROLE_PERMISSIONS; `roles_sync` (run after every
+migrate) creates the groups and grants whatever permissions exist.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.db.models import Q
+
+SESSION_KEY = "tessera_active_role"
+
+
+class Role(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    STAFF = "staff", "Staff"
+    MANAGER = "manager", "Manager"
+    BOOSTER = "booster", "Booster"
+    ORGANIZER = "organizer", "Organizer"
+    ADMIN = "admin", "Admin"
+
+
+# "app_label.codename" per role; permissions of apps not yet installed are skipped.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CUSTOMER: [],
+    Role.STAFF: [
+        "accounts.view_user",
+        "organizations.view_organization",
+        "core.view_outboxmessage",
+    ],
+    Role.MANAGER: ["accounts.view_user", "organizations.view_organization"],
+    Role.BOOSTER: [],
+    Role.ORGANIZER: ["organizations.view_organization"],
+    Role.ADMIN: [],
+}
+
+
+def roles_sync() -> None:
+    """Create the role groups and grant the permissions that exist now."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = ROLE_PERMISSIONS.get(role, [])
+        if not wanted:
+            continue
+        query = Q()
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.filter(query))
+
+
+def user_roles(user) -> list[str]:
+    """The roles a user holds, in menu order. Every signed-in user is a customer."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_tessera_roles", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    names.add(Role.CUSTOMER)
+    if user.is_superuser:
+        names.add(Role.ADMIN)
+    roles = [role.value for role in Role if role.value in names]
+    user._tessera_roles = roles
+    return roles
+
+
+def user_has_role(user, role: str) -> bool:
+    return role in user_roles(user)
+
+
+def role_grant(*, user, role: str) -> None:
+    group, _ = Group.objects.get_or_create(name=Role(role).value)
+    user.groups.add(group)
+    if role == Role.STAFF or role == Role.ADMIN:
+        # Staff and admins use the Django admin.
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_tessera_roles", None)
+
+
+def active_role(request) -> str | None:
+    roles = user_roles(request.user)
+    if not roles:
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    if chosen in roles:
+        return chosen
+    # Default to the most specific role the person holds.
+    return roles[-1] if len(roles) > 1 else roles[0]
+
+
+def role_activate(*, request, role: str) -> None:
+    """Make `role` the active one. Raises PermissionError if the user does not hold it."""
+    if role not in user_roles(request.user):
+        raise PermissionError(f"You do not have the {role} role.")
+    request.session[SESSION_KEY] = role

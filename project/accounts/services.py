@@ -1,0 +1,28 @@
+"""Writes on profiles and addresses."""
+
+from django.db import transaction
+
+from .models import Address
+
+
+@transaction.atomic
+def address_save(*, user, form) -> Address:
+    """Save an address form for `user`; making it the default clears the previous one.
+
+    Locks the user's address rows so two concurrent "make default" requests cannot both win.
+    """
+    address = form.save(commit=False)
+    address.user = user
+    list(Address.objects.select_for_update().filter(user=user).values_list("pk", flat=True))
+    if address.is_default:
+        Address.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(
+            is_default=False
+        )
+    elif not Address.objects.filter(user=user).exclude(pk=address.pk).exists():
+        address.is_default = True  # the first address is the default one
+    address.save()
+    return address
+
+
+def address_delete(*, user, address_id: int) -> None:
+    Address.objects.filter(user=user, pk=address_id).delete()

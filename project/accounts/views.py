@@ -1,0 +1,92 @@
+"""Profile, saved addresses, the WebSocket token and the role switcher."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import services
+from .forms import AddressForm, ProfileForm
+from .models import Address
+from .roles import Role, role_activate
+from .tokens import ws_token_for, ws_token_regenerate
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "address_form": AddressForm(),
+            "addresses": request.user.addresses.all(),
+            "ws_token": ws_token_for(request.user),
+        },
+    )
+
+
+@login_required
+def address_form(request, address_id: int | None = None):
+    address = (
+        get_object_or_404(Address, pk=address_id, user=request.user) if address_id else None
+    )
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        services.address_save(user=request.user, form=form)
+        messages.success(request, "Address saved.")
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("accounts:profile"))
+        return redirect("accounts:profile")
+    template = "accounts/address_form.html"
+    if request.htmx:
+        template += "#address-form"
+    return render(request, template, {"form": form, "address": address})
+
+
+@login_required
+@require_POST
+def address_delete(request, address_id: int):
+    get_object_or_404(Address, pk=address_id, user=request.user)
+    services.address_delete(user=request.user, address_id=address_id)
+    messages.success(request, "Address removed.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_regenerate(request):
+    ws_token_regenerate(user=request.user)
+    messages.success(request, "A new WebSocket token was made; the old one no longer works.")
+    if request.htmx:
+        return render(
+            request, "accounts/profile.html#ws-token", {"ws_token": ws_token_for(request.user)}
+        )
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def role_switch(request):
+    role = request.POST.get("role", "")
+    try:
+        role_activate(request=request, role=role)
+    except (PermissionError, ValueError):
+        messages.error(request, "You do not have that role.")
+        return redirect("dashboards:home")
+    messages.success(request, f"You are now working as {Role(role).label.lower()}.")
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return redirect(next_url)
+    target = reverse("dashboards:home")
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)

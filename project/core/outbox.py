@@ -1,0 +1,133 @@
+"""The outbox: side effects that must survive a broker outage.
+
+`outbox_enqueue` writes a row in the caller's transaction and, after commit, asks Celery to
+deliver it. If the broker cannot be reached the row stays pending and the periodic task
+`outbox_redeliver_stuck` sends it later. Delivery locks the row (`select_for_update`,
+skip locked) so a message is handled once even when the two paths race.
+
+Handlers are registered per kind; e-mails are the first kind.
+"""
+
+import base64
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger("tessera.outbox")
+
+_handlers: dict[str, Callable[[dict], None]] = {}
+
+
+def outbox_handler(kind: str):
+    def register(func):
+        _handlers[kind] = func
+        return func
+
+    return register
+
+
+def outbox_enqueue(*, kind: str, payload: dict) -> OutboxMessage:
+    if kind not in _handlers:
+        raise ValueError(f"No outbox handler for {kind!r}.")
+    message = OutboxMessage.objects.create(kind=kind, payload=payload)
+    transaction.on_commit(lambda: _schedule(message.pk))
+    return message
+
+
+def _schedule(message_pk: int) -> None:
+    from .tasks import outbox_deliver
+
+    try:
+        outbox_deliver.apply_async(args=[message_pk], retry=False)
+    except Exception:  # the broker is down: the periodic task will pick it up
+        logger.warning("outbox enqueue failed; will redeliver later", extra={"pk": message_pk})
+
+
+def outbox_deliver(*, message_pk: int) -> bool:
+    """Deliver one message if it is still pending. Returns True if it was sent now."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_pk, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            _handlers[message.kind](message.payload)
+        except Exception as exc:
+            logger.exception("outbox delivery failed", extra={"pk": message.pk})
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = OutboxMessage.Status.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def outbox_redeliver_stuck() -> int:
+    """Deliver pending messages older than OUTBOX_STUCK_AFTER_SECONDS. Returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    pks = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PENDING, created__lte=cutoff
+    ).values_list("pk", flat=True)[:500]
+    return sum(outbox_deliver(message_pk=pk) for pk in list(pks))
+
+
+# --- e-mail ------------------------------------------------------------------------------
+
+
+def email_enqueue(*, message: EmailMultiAlternatives) -> OutboxMessage:
+    """Queue a built e-mail (text, optional HTML alternative, attachments)."""
+    html = next(
+        (content for content, mimetype in getattr(message, "alternatives", [])
+         if mimetype == "text/html"),
+        "",
+    )
+    attachments = [
+        {
+            "filename": filename,
+            "content": base64.b64encode(
+                content if isinstance(content, bytes) else content.encode()
+            ).decode(),
+            "mimetype": mimetype,
+        }
+        for filename, content, mimetype in message.attachments
+    ]
+    payload = {
+        "subject": str(message.subject),
+        "body": message.body,
+        "html": html,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "reply_to": list(message.reply_to),
+        "attachments": attachments,
+    }
+    return outbox_enqueue(kind="email", payload=payload)
+
+
+@outbox_handler("email")
+def _send_email(payload: dict) -> None:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload.get("from_email") or settings.DEFAULT_FROM_EMAIL,
+        to=payload["to"],
+        reply_to=payload.get("reply_to") or None,
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    for item in payload.get("attachments", []):
+        message.attach(item["filename"], base64.b64decode(item["content"]), item["mimetype"])
+    message.send()

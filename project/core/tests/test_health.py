@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_every_check_ok(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "broker"}
+    assert all(result == "ok" for result in body["checks"].values())
+
+
+def test_healthz_names_an_unreachable_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["broker"]
+    assert body["checks"]["broker"].startswith("error")
+    assert body["checks"]["database"] == "ok"
+
+
+def test_healthz_names_an_unreachable_cache(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert "cache" in response.json()["failing"]
+
+
+def test_healthz_names_an_unreachable_channel_layer(client, settings):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["channel_layer"]
+
+
+def test_pages_survive_a_cache_outage(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    assert client.get(reverse("core:landing")).status_code == 200
+
+
+def test_metrics_exposes_prometheus_text(client):
+    client.get(reverse("core:landing"))
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert "django_http_requests_total_by_method_total" in response.content.decode()

@@ -1,0 +1,97 @@
+"""Both run modes and the production hardening, checked in fresh interpreters so the
+environment decides, exactly as it does for `make run` and the deployment."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from project.celery import app
+print(json.dumps({
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "eager": app.conf.task_always_eager,
+    "broker": app.conf.broker_url,
+    "email": settings.EMAIL_BACKEND,
+    "debug": settings.DEBUG,
+}))
+"""
+
+SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER",
+                "EMAIL_HOST", "DEBUG", "SECRET_KEY")
+
+
+def run_python(code_or_args, settings_module, **env_vars):
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(DJANGO_SETTINGS_MODULE=settings_module, **env_vars)
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_embedded_default_needs_no_services():
+    result = run_python(PROBE, "project.settings.local")
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf["db"] == "django.db.backends.sqlite3"
+    assert conf["cache"].endswith("LocMemCache")
+    assert conf["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert conf["eager"] is True
+    assert conf["email"] == "project.core.mail.ConsoleOutboxBackend"
+    assert conf["debug"] is True
+
+
+def test_service_urls_switch_to_postgres_and_redis():
+    result = run_python(
+        PROBE,
+        "project.settings.local",
+        DATABASE_URL="postgres://tessera@db.internal:5432/tessera",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf["db"] == "django.db.backends.postgresql"
+    assert conf["cache"] == "django_redis.cache.RedisCache"
+    assert conf["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert conf["eager"] is False
+    assert conf["broker"] == "redis://cache.internal:6379/0"
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_python(PROBE, "project.settings.production")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        "project.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="tessera.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("settings_module", ["project.settings.local"])
+def test_check_deploy_flags_the_embedded_default(settings_module):
+    # Control: the same check does flag insecure settings, so the test above can fail.
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], settings_module
+    )
+    assert result.returncode != 0
+    assert "security.W" in result.stdout + result.stderr

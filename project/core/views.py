@@ -1,0 +1,42 @@
+"""Landing page, health check and the development outbox."""
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import run_checks
+from .models import DevEmail
+
+
+def landing(request):
+    return render(request, "core/landing.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = run_checks()
+    failing = [name for name, result in checks.items() if result != "ok"]
+    body = {"status": "ok" if not failing else "error", "checks": checks}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+def _require_dev_outbox():
+    if not settings.DEV_OUTBOX_ENABLED:
+        raise Http404("The development outbox is disabled.")
+
+
+def dev_outbox(request):
+    _require_dev_outbox()
+    emails = DevEmail.objects.all()[:100]
+    return render(request, "core/dev_outbox.html", {"emails": emails})
+
+
+def dev_outbox_detail(request, pk: int):
+    _require_dev_outbox()
+    email = get_object_or_404(DevEmail, pk=pk)
+    return render(request, "core/dev_outbox_detail.html", {"email": email})

@@ -1,0 +1,28 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from project.core import views as core_views
+
+# The admin logs in through allauth, so its login has the same rate limits and
+# verification rules as the site's.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Tessera administration"
+admin.site.site_title = "Tessera admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("project.accounts.urls")),
+    path("org/", include("project.organizations.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("django_prometheus.urls")),
+    path("", include("project.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
