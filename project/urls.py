@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("project.accounts.urls")),
     path("org/", include("project.organizations.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("", include("shop.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
     path("", include("project.core.urls")),

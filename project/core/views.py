@@ -40,3 +40,10 @@ def dev_outbox_detail(request, pk: int):
     _require_dev_outbox()
     email = get_object_or_404(DevEmail, pk=pk)
     return render(request, "core/dev_outbox_detail.html", {"email": email})
+
+
+def ratelimited(request, exception=None):
+    """django-ratelimit's view for requests over a limit: a clear 429 page."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_tailwind",
     "django_tables2",
     "django_filters",
+    "django_ratelimit",
     "channels",
     "allauth",
     "allauth.account",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "project.core.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -317,3 +319,28 @@ LOGGING = {
 # Static files come straight from the finders unless collectstatic has run (production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not (BASE_DIR / "staticfiles").exists()
+
+# --- Shop --------------------------------------------------------------------------------
+SHOP_HOLD_MINUTES = env_int("SHOP_HOLD_MINUTES", 15)
+SHOP_ORDER_EXPIRY_MINUTES = env_int("SHOP_ORDER_EXPIRY_MINUTES", 30)
+SHOP_MAX_HOLDS_PER_USER = env_int("SHOP_MAX_HOLDS_PER_USER", 20)
+SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", "VND")
+SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 300)
+VNPAY_TMN_CODE = env("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
+VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL")
+VNPAY_API_URL = env("VNPAY_API_URL")
+VNPAY_TIMEOUT_SECONDS = env_int("VNPAY_TIMEOUT_SECONDS", 10)
+
+# --- Rate limits (django-ratelimit; allauth has its own) ----------------------------------
+RATELIMIT_VIEW = "project.core.views.ratelimited"
+RATELIMIT_USE_CACHE = "default"
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "shop-hold-expire": {"task": "shop.tasks.hold_expire_overdue", "schedule": 60.0},
+        "shop-order-expire": {"task": "shop.tasks.order_expire_overdue", "schedule": 60.0},
+    }
+)
+if not REDIS_URL:
+    # The embedded default runs one process, so the local-memory cache is shared enough.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

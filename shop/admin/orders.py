@@ -1,0 +1,1 @@
+"""Admin for the shop's orders models."""

@@ -1,0 +1,5 @@
+"""Demo catalog."""
+
+
+def seed(*, out) -> None:
+    pass

@@ -1,0 +1,100 @@
+"""Cart-line kinds: the one small contract every sellable thing implements.
+
+A cart or order line names its kind (`"product"`, `"ticket"`, `"build"`, `"boost"`,
+`"tariff"`, ...) and a `ref` — the kind's own identifier, as a string. The commerce core
+only ever talks to a kind through this contract, and never imports the apps that
+implement one: each app registers its kind in its `AppConfig.ready()`.
+
+Contract, per kind:
+- `offers(refs)`: what each ref sells for right now (title, price, availability, ...).
+  One call per kind per page, so list pages keep a constant number of queries.
+- `hold(ref, quantity)`: reserve `quantity` atomically or raise `NotAvailable`.
+  Implementations use a conditional UPDATE or `select_for_update`; state the lock.
+- `release(ref, quantity)`: give a hold (or an unpaid order's reservation) back.
+- `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...).
+- `refund(order_line, quantity)`: undo `quantity` units of a paid line (restock, cancel
+  tickets, ...). Money is handled by the core; this is only the goods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from .models import OrderLine
+
+
+class NotAvailable(Exception):
+    """The kind cannot provide the quantity asked for. `available` is what it can."""
+
+    def __init__(self, message: str, *, available: int = 0):
+        super().__init__(message)
+        self.available = available
+
+
+@dataclass(frozen=True)
+class Offer:
+    title: str
+    unit_price: Decimal
+    currency: str
+    url: str = ""
+    image_url: str = ""
+    is_physical: bool = False
+    available: int | None = None  # None: unlimited
+    organization_id: int | None = None
+    max_per_order: int | None = None
+
+
+class LineKind:
+    """Base class for kinds. Subclasses set `code` and implement the methods."""
+
+    code: ClassVar[str]
+    label: ClassVar[str] = ""
+    # Limited kinds are held while in a cart; unlimited ones (e.g. services) are not.
+    holds: ClassVar[bool] = True
+
+    def offers(self, refs: list[str]) -> dict[str, Offer]:
+        """Offers for the refs that are on sale now; missing refs are not sellable."""
+        raise NotImplementedError
+
+    def offer(self, ref: str) -> Offer | None:
+        return self.offers([ref]).get(ref)
+
+    def hold(self, *, ref: str, quantity: int, user=None) -> None:
+        raise NotImplementedError
+
+    def release(self, *, ref: str, quantity: int, reason: str = "", actor=None) -> None:
+        raise NotImplementedError
+
+    def fulfil(self, *, order_line: OrderLine) -> None:
+        """Called once, inside the transaction that marks the order paid."""
+
+    def refund(self, *, order_line: OrderLine, quantity: int, actor=None) -> None:
+        """Called inside the refund transaction for `quantity` units of the line."""
+
+
+_registry: dict[str, LineKind] = {}
+
+
+def kind_register(kind: LineKind) -> LineKind:
+    if not getattr(kind, "code", ""):
+        raise ValueError("A line kind needs a code.")
+    _registry[kind.code] = kind
+    return kind
+
+
+def kind_unregister(code: str) -> None:
+    _registry.pop(code, None)
+
+
+def kind_get(code: str) -> LineKind:
+    try:
+        return _registry[code]
+    except KeyError:
+        raise LookupError(f"Unknown line kind {code!r}.") from None
+
+
+def kinds() -> dict[str, LineKind]:
+    return dict(_registry)

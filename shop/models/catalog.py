@@ -1,0 +1,85 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Currency(models.TextChoices):
+    VND = "VND", "Vietnamese đồng"
+    KZT = "KZT", "Kazakhstani tenge"
+    USD = "USD", "US dollar"
+
+
+class Category(models.Model):
+    """A node of the category tree. `path` ("/<id>/<id>/") makes "this category and
+    everything below it" one indexed prefix filter; services keep it up to date."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path", "position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+
+class Product(models.Model):
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+        help_text="Empty for the house store.",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.VND)
+    # Units that can still be sold: holds and unpaid orders are already taken off.
+    stock = models.IntegerField(default=0)
+    low_stock_threshold = models.PositiveIntegerField(default=5)
+    is_physical = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, db_index=True)
+    image = models.ImageField(upload_to="products/", blank=True)
+    thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_gte_0"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_gte_0"),
+        ]
+        indexes = [models.Index(fields=["active", "category"], name="product_active_category")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("shop:product_detail", kwargs={"slug": self.slug})
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def low_stock(self) -> bool:
+        return 0 < self.stock <= self.low_stock_threshold

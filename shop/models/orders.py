@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Order(models.Model):
+    """new → pending_payment → paid → shipped → completed, or canceled / refunded.
+    Transitions go through `shop.services.orders.order_transition`, which records history."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PENDING_PAYMENT = "pending_payment", "Pending payment"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        COMPLETED = "completed", "Completed"
+        CANCELED = "canceled", "Canceled"
+        REFUNDED = "refunded", "Refunded"
+
+    class Delivery(models.TextChoices):
+        NONE = "none", "No delivery (digital)"
+        PICKUP = "pickup", "Pickup"
+        DELIVERY = "delivery", "Delivery"
+
+    number = models.CharField(max_length=20, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    email = models.EmailField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    shipping_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    refunded_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    delivery_type = models.CharField(
+        max_length=10, choices=Delivery.choices, default=Delivery.NONE
+    )
+    shipping_address = models.JSONField(default=dict, blank=True)
+    payment_method = models.CharField(max_length=20, blank=True)
+    idempotency_key = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Whether the order still holds its stock/quota (released on expiry or cancel).
+    reserved = models.BooleanField(default=True)
+    # Set when a payment arrived that could not be applied (e.g. after expiry): staff look.
+    needs_attention = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="order_unique_idempotency_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("shop:order_detail", kwargs={"number": self.number})
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=30)
+    ref = models.CharField(max_length=64)
+    title = models.CharField(max_length=255)
+    unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    refunded_quantity = models.PositiveIntegerField(default=0)
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    is_physical = models.BooleanField(default=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="order_lines",
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.title}"
+
+
+class OrderStatusChange(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self):
+        return f"{self.order}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,1 @@
+"""Payment providers: the interface and its implementations (mock, VNPAY)."""

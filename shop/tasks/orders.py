@@ -1,0 +1,1 @@
+"""Cart hold and order expiry tasks."""
