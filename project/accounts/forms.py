@@ -12,8 +12,17 @@ class ProfileForm(forms.ModelForm):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
-        fields = ["label", "recipient", "phone", "line1", "line2", "city", "postcode", "country",
-                  "is_default"]
+        fields = [
+            "label",
+            "recipient",
+            "phone",
+            "line1",
+            "line2",
+            "city",
+            "postcode",
+            "country",
+            "is_default",
+        ]
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()

@@ -73,11 +73,10 @@ def user_has_role(user, role: str) -> bool:
 def role_grant(*, user, role: str) -> None:
     group, _ = Group.objects.get_or_create(name=Role(role).value)
     user.groups.add(group)
-    if role == Role.STAFF or role == Role.ADMIN:
-        # Staff and admins use the Django admin.
-        if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+    # Staff and admins use the Django admin.
+    if role in (Role.STAFF, Role.ADMIN) and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     user.__dict__.pop("_tessera_roles", None)
 
 

@@ -36,9 +36,7 @@ def profile(request):
 
 @login_required
 def address_form(request, address_id: int | None = None):
-    address = (
-        get_object_or_404(Address, pk=address_id, user=request.user) if address_id else None
-    )
+    address = get_object_or_404(Address, pk=address_id, user=request.user) if address_id else None
     form = AddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         services.address_save(user=request.user, form=form)

@@ -13,8 +13,11 @@ class ConsoleOutboxBackend(ConsoleBackend):
         sent = super().send_messages(email_messages)
         for message in email_messages:
             html = next(
-                (c for c, mimetype in getattr(message, "alternatives", [])
-                 if mimetype == "text/html"),
+                (
+                    c
+                    for c, mimetype in getattr(message, "alternatives", [])
+                    if mimetype == "text/html"
+                ),
                 "",
             )
             DevEmail.objects.create(

@@ -91,8 +91,11 @@ def outbox_redeliver_stuck() -> int:
 def email_enqueue(*, message: EmailMultiAlternatives) -> OutboxMessage:
     """Queue a built e-mail (text, optional HTML alternative, attachments)."""
     html = next(
-        (content for content, mimetype in getattr(message, "alternatives", [])
-         if mimetype == "text/html"),
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
         "",
     )
     attachments = [

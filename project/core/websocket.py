@@ -61,8 +61,7 @@ class SiteOriginValidator(OriginValidator):
                 parsed = None
             patterns = [*settings.ALLOWED_HOSTS, *settings.WS_ALLOWED_ORIGINS]
             allowed = parsed is not None and any(
-                pattern == "*" or self.match_allowed_origin(parsed, pattern)
-                for pattern in patterns
+                pattern == "*" or self.match_allowed_origin(parsed, pattern) for pattern in patterns
             )
         if allowed:
             return await self.application(scope, receive, send)

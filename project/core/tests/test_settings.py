@@ -28,8 +28,15 @@ print(json.dumps({
 }))
 """
 
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER",
-                "EMAIL_HOST", "DEBUG", "SECRET_KEY")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "EMAIL_HOST",
+    "DEBUG",
+    "SECRET_KEY",
+)
 
 
 def run_python(code_or_args, settings_module, **env_vars):

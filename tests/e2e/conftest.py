@@ -1,0 +1,43 @@
+"""Browser-test fixtures: a live server on a real database and the development mailbox."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+
+@pytest.fixture
+def site(live_server, settings, transactional_db):
+    # E-mails land in the development outbox page, as on a developer's machine.
+    settings.EMAIL_BACKEND = "project.core.mail.ConsoleOutboxBackend"
+    settings.DEV_OUTBOX_ENABLED = True
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def viewport(request, page: Page):
+    size = DESKTOP if request.param == "desktop" else PHONE
+    page.set_viewport_size(size)
+    return request.param
+
+
+def open_menu(page: Page):
+    """On phones the header navigation is folded behind the Menu button."""
+    summary = page.locator("#site-menu > summary")
+    if summary.is_visible() and page.locator("#site-menu").get_attribute("open") is None:
+        summary.click()
+
+
+def assert_no_horizontal_scroll(page: Page):
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"page scrolls sideways by {overflow}px"
+
+
+__all__ = ["expect", "open_menu", "assert_no_horizontal_scroll", "re"]
