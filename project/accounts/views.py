@@ -27,7 +27,6 @@ def profile(request):
         "accounts/profile.html",
         {
             "form": form,
-            "address_form": AddressForm(),
             "addresses": request.user.addresses.all(),
             "ws_token": ws_token_for(request.user),
         },

@@ -331,6 +331,9 @@ VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL")
 VNPAY_API_URL = env("VNPAY_API_URL")
 VNPAY_TIMEOUT_SECONDS = env_int("VNPAY_TIMEOUT_SECONDS", 10)
+# The mock provider (local sandbox page) is on in the embedded default and tests;
+# production turns it off unless PAYMENTS_MOCK_ENABLED says otherwise.
+PAYMENTS_MOCK_ENABLED = env_bool("PAYMENTS_MOCK_ENABLED", True)
 
 # --- Rate limits (django-ratelimit; allauth has its own) ----------------------------------
 RATELIMIT_VIEW = "project.core.views.ratelimited"
@@ -344,3 +347,10 @@ CELERY_BEAT_SCHEDULE.update(
 if not REDIS_URL:
     # The embedded default runs one process, so the local-memory cache is shared enough.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Behind a reverse proxy (nginx in docker-compose) the client address is in the forwarded
+# headers; rate limits must key on it, not on the proxy's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    RATELIMIT_IP_META_KEY = "project.core.ratelimit.client_ip"

@@ -29,6 +29,8 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+# No sandbox payments on a real shop unless explicitly wanted (e.g. a staging site).
+PAYMENTS_MOCK_ENABLED = env_bool("PAYMENTS_MOCK_ENABLED", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -39,3 +41,9 @@ LOGGING = {**LOGGING}  # noqa: F405
 LOGGING["handlers"] = {"default": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}}
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
+
+# nginx is the one trusted proxy in front of the app by default.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT:
+    ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    RATELIMIT_IP_META_KEY = "project.core.ratelimit.client_ip"

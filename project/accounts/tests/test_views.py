@@ -131,3 +131,22 @@ def test_unverified_user_cannot_log_in(client):
     assert "_auth_user_id" not in client.session
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
+
+
+def test_sign_up_sends_a_verification_email_naming_the_site(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "lan@example.com",
+                "password1": "a-long-Pass-42",
+                "password2": "a-long-Pass-42",
+            },
+        )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert "Tessera" in body
+    assert "/accounts/confirm-email/" in body
