@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,5 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # SMTP outage delays them instead of losing them.
         from project.core.outbox import email_enqueue
 
-        message = self.render_mail(template_prefix, email, context)
-        email_enqueue(message=message)
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        email_enqueue(message=self.render_mail(template_prefix, email, ctx))
