@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from dashboards.consumers import OrderConsumer
 from project.core.consumers import NotificationConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/orders/<str:number>/", OrderConsumer.as_asgi()),
 ]

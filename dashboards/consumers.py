@@ -1,0 +1,40 @@
+"""`/ws/orders/<order_number>/`: a snapshot on connect, then every committed change."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from shop.models import Order
+
+from .live import order_can_follow, order_group, order_snapshot
+
+
+@database_sync_to_async
+def _authorized_snapshot(user, number):
+    order = Order.objects.filter(number=number).first()
+    if order is None or not order_can_follow(user=user, order=order):
+        return None
+    return order_snapshot(order)
+
+
+class OrderConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        number = self.scope["url_route"]["kwargs"]["number"]
+        snapshot = await _authorized_snapshot(self.scope["user"], number)
+        if snapshot is None:
+            # Unknown order and someone else's order look the same.
+            await self.close(code=4404)
+            return
+        self.group = order_group(number)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(snapshot)
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_json({"type": "error", "message": "This socket only sends updates."})
+
+    async def order_update(self, event):
+        await self.send_json(event["snapshot"])

@@ -1,0 +1,121 @@
+"""The live order panel socket: who may follow an order, the snapshot, and live updates."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+
+from project.accounts.roles import Role
+from project.accounts.tests.factories import UserFactory
+from project.accounts.tokens import ws_token_for
+from project.asgi import application
+from shop.models import Order
+from shop.services.orders import order_transition
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = [(b"origin", b"http://localhost")]
+
+
+def make_order(user, number="TS-2026-000042"):
+    return Order.objects.create(
+        number=number,
+        user=user,
+        email=user.email,
+        currency="VND",
+        total="1250000.00",
+        subtotal="1250000.00",
+        status=Order.Status.PENDING_PAYMENT,
+        idempotency_key=number,
+    )
+
+
+def follow(order_number, user, then=None):
+    """Connect as `user`; return (connected, close code, messages received)."""
+
+    async def run():
+        path = f"/ws/orders/{order_number}/"
+        if user is not None:
+            path += f"?token={ws_token_for(user)}"
+        communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+        connected, code = await communicator.connect(timeout=3)
+        messages = []
+        if connected:
+            messages.append(await communicator.receive_json_from(timeout=3))
+            if then is not None:
+                await database_sync_to_async(then)()
+                messages.append(await communicator.receive_json_from(timeout=3))
+            await communicator.disconnect()
+        return connected, code, messages
+
+    return async_to_sync(run)()
+
+
+def test_customer_gets_a_snapshot_then_every_committed_change():
+    customer = UserFactory()
+    order = make_order(customer)
+
+    def staff_cancels():
+        with transaction.atomic():
+            order_transition(order=order, to_status=Order.Status.CANCELED, note="out of stock")
+
+    connected, _, messages = follow(order.number, customer, then=staff_cancels)
+    assert connected
+    snapshot, update = messages
+    assert snapshot == {
+        "type": "order",
+        "number": order.number,
+        "status": "pending_payment",
+        "status_label": "Pending payment",
+        "progress": 10,
+        "total": "1250000.00",
+        "refunded_total": "0.00",
+        "currency": "VND",
+        "assignee": None,
+    }
+    assert (update["type"], update["status"], update["status_label"]) == (
+        "order",
+        "canceled",
+        "Canceled",
+    )
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.MANAGER, Role.ADMIN])
+def test_staff_managers_and_admins_may_follow(role):
+    order = make_order(UserFactory())
+    connected, _, messages = follow(order.number, UserFactory(roles=[role]))
+    assert connected and messages[0]["number"] == order.number
+
+
+@pytest.mark.parametrize("who", ["other customer", "booster", "anonymous"])
+def test_everyone_else_is_refused(who):
+    order = make_order(UserFactory())
+    user = {
+        "other customer": lambda: UserFactory(),
+        "booster": lambda: UserFactory(roles=[Role.BOOSTER]),
+        "anonymous": lambda: None,
+    }[who]()
+    connected, code, _ = follow(order.number, user)
+    assert connected is False
+    assert code == 4404
+
+
+def test_unknown_order_is_refused_like_a_foreign_one():
+    connected, code, _ = follow("TS-2026-999999", UserFactory())
+    assert (connected, code) == (False, 4404)
+
+
+def test_rolled_back_change_is_not_pushed():
+    customer = UserFactory()
+    order = make_order(customer)
+
+    def change_then_fail():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            order_transition(order=order, to_status=Order.Status.CANCELED)
+            raise RuntimeError("boom")
+        # A later committed change is the next thing the client hears about.
+        with transaction.atomic():
+            order_transition(order=Order.objects.get(pk=order.pk), to_status=Order.Status.PAID)
+
+    _, _, messages = follow(order.number, customer, then=change_then_fail)
+    assert messages[1]["status"] == "paid"
