@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from project.accounts.roles import Role, active_role, user_roles
 
-_ROLE_PAGES = {Role.CUSTOMER, Role.STAFF, Role.MANAGER, Role.BOOSTER}
+from .selectors import CARDS
 
 
 @login_required
@@ -21,6 +21,7 @@ def home(request):
 
 @login_required
 def role_dashboard(request, role: str):
-    if role not in _ROLE_PAGES or role not in user_roles(request.user):
+    if role not in CARDS or role not in user_roles(request.user):
         raise Http404("No such dashboard.")
-    return render(request, f"dashboards/{role}.html", {"role": Role(role)})
+    context = {"role": Role(role), **CARDS[role](user=request.user)}
+    return render(request, f"dashboards/{role}.html", context)
