@@ -10,3 +10,11 @@ class ShopConfig(AppConfig):
         from .product_kind import ProductKind
 
         kind_register(ProductKind())
+
+        # Order e-mails register their outbox handler on import.
+        from allauth.account.signals import user_logged_in
+
+        from .services import emails  # noqa: F401
+        from .services.cart import cart_merge_at_login
+
+        user_logged_in.connect(cart_merge_at_login, dispatch_uid="shop_cart_merge_at_login")

@@ -1,1 +1,64 @@
-"""Admin for the shop's payments models."""
+"""Admin for the shop's payments models: payment attempts, refunds, processed callbacks."""
+
+from django.contrib import admin
+
+from shop.models import Payment, ProcessedCallback, Refund
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    fields = ("created", "amount", "status", "reference", "reason", "note", "actor")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "order",
+        "provider",
+        "amount",
+        "currency",
+        "status",
+        "provider_transaction",
+        "created",
+        "confirmed_at",
+    )
+    list_filter = ("status", "provider", "currency")
+    search_fields = ("reference", "provider_transaction", "order__number", "order__email")
+    list_select_related = ("order",)
+    date_hierarchy = "created"
+    readonly_fields = (
+        "order",
+        "provider",
+        "reference",
+        "amount",
+        "currency",
+        "provider_transaction",
+        "raw",
+        "created",
+        "confirmed_at",
+    )
+    inlines = [RefundInline]
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ("order", "amount", "status", "payment", "reference", "actor", "created")
+    list_filter = ("status",)
+    search_fields = ("order__number", "reference", "payment__reference", "reason")
+    list_select_related = ("order", "payment", "actor")
+    raw_id_fields = ("order", "payment", "actor")
+    date_hierarchy = "created"
+
+
+@admin.register(ProcessedCallback)
+class ProcessedCallbackAdmin(admin.ModelAdmin):
+    list_display = ("provider", "key", "result", "payment", "created")
+    list_filter = ("provider", "result")
+    search_fields = ("key", "payment__reference")
+    list_select_related = ("payment",)
+    readonly_fields = ("provider", "key", "payment", "result", "payload", "created")

@@ -18,7 +18,10 @@ class StockMovement(models.Model):
     stock_after = models.IntegerField()
     reason = models.CharField(max_length=255, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     order = models.ForeignKey(

@@ -102,3 +102,18 @@ class OrderStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.order}: {self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    try:
+        return Order.Status(status).label
+    except ValueError:
+        return status

@@ -46,6 +46,9 @@ class Refund(models.Model):
     reason = models.CharField(max_length=255, blank=True)
     lines = models.JSONField(default=list, blank=True)  # [{"line": pk, "quantity": n}]
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    # The gateway's reference for the refund (or its error, when it failed).
+    reference = models.CharField(max_length=64, blank=True)
+    note = models.CharField(max_length=255, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

@@ -1,1 +1,19 @@
-urlpatterns = []
+from django.urls import path
+
+from shop.views import orders
+
+urlpatterns = [
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/invoice.pdf", orders.order_invoice, name="order_invoice"),
+    path("staff/orders/", orders.staff_order_list, name="staff_order_list"),
+    path("staff/orders/<str:number>/", orders.staff_order_detail, name="staff_order_detail"),
+    path("staff/orders/<str:number>/status/", orders.staff_order_status, name="staff_order_status"),
+    path("staff/orders/<str:number>/refund/", orders.staff_order_refund, name="staff_order_refund"),
+    path(
+        "staff/orders/<str:number>/invoice.pdf",
+        orders.staff_order_invoice,
+        name="staff_order_invoice",
+    ),
+]

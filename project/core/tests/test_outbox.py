@@ -63,18 +63,24 @@ def test_lost_delivery_is_resent_by_the_periodic_task(
 def test_broker_outage_keeps_the_message_for_later(
     django_capture_on_commit_callbacks, mailoutbox, settings
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    from kombu import pools
+
     from project.celery import app
 
     previous = app.conf.broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     app.conf.broker_url = settings.CELERY_BROKER_URL
     try:
         with django_capture_on_commit_callbacks(execute=True):
             email_enqueue(message=make_email())
     finally:
+        # Drop the connections made to the dead broker so later tests get fresh pools.
         app.conf.broker_url = previous
         app.pool.force_close_all()
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
     message = OutboxMessage.objects.get()
     assert message.status == OutboxMessage.Status.PENDING
     assert mailoutbox == []

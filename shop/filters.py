@@ -1,0 +1,231 @@
+"""FilterSets for the catalog (public list) and the staff pages. Each filters a selector's
+queryset; none of them adds queries per row."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from project.organizations.models import Organization
+from shop.models import Category, Currency, Product, StockMovement
+
+INPUT = "input"
+
+
+class ProductFilter(django_filters.FilterSet):
+    """The public list: search, category (with descendants), price range, in stock,
+    organization, and the sort order."""
+
+    SORTS = {
+        "name": ("name", "Name"),
+        "price": ("price", "Price: low to high"),
+        "-price": ("-price", "Price: high to low"),
+        "newest": ("-created", "Newest"),
+    }
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Search",
+        widget=forms.TextInput(
+            attrs={
+                "class": INPUT,
+                "placeholder": "Search products…",
+                "type": "search",
+                "autocomplete": "off",
+                "maxlength": "100",
+            }
+        ),
+    )
+    category = django_filters.CharFilter(method="filter_category", widget=forms.HiddenInput)
+    price_min = django_filters.NumberFilter(
+        field_name="price",
+        lookup_expr="gte",
+        label="Min price",
+        widget=forms.NumberInput(
+            attrs={
+                "class": INPUT,
+                "min": "0",
+                "step": "any",
+                "placeholder": "Min",
+                "inputmode": "decimal",
+            }
+        ),
+    )
+    price_max = django_filters.NumberFilter(
+        field_name="price",
+        lookup_expr="lte",
+        label="Max price",
+        widget=forms.NumberInput(
+            attrs={
+                "class": INPUT,
+                "min": "0",
+                "step": "any",
+                "placeholder": "Max",
+                "inputmode": "decimal",
+            }
+        ),
+    )
+    in_stock = django_filters.BooleanFilter(
+        method="filter_in_stock",
+        label="In stock only",
+        widget=forms.CheckboxInput(
+            attrs={"class": "size-4 rounded border-slate-300 text-indigo-600"}
+        ),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.none(),
+        to_field_name="slug",
+        label="Seller",
+        empty_label="All sellers",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort",
+        label="Sort by",
+        choices=[(key, label) for key, (_, label) in SORTS.items()],
+        empty_label=None,
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "price_min", "price_max", "in_stock", "organization", "sort"]
+
+    def __init__(self, data=None, *args, organizations=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if organizations is not None:
+            self.filters["organization"].queryset = organizations
+            self.form.fields["organization"].queryset = organizations
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # Ordering when no (valid) sort was chosen; pk breaks ties for stable pages.
+        if not queryset.query.order_by:
+            queryset = queryset.order_by("name", "pk")
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        words = value.split()[:8]
+        for word in words:
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+    def filter_category(self, queryset, name, value):
+        # "This category and everything below it" is one prefix match on the path.
+        path = Category.objects.filter(slug=value).values("path")[:1]
+        return queryset.filter(category__path__startswith=path)
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.filter(stock__gt=0) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        field = self.SORTS.get(value, self.SORTS["name"])[0]
+        return queryset.order_by(field, "pk")
+
+
+class StaffProductFilter(django_filters.FilterSet):
+    STOCK_CHOICES = [("out", "Out of stock"), ("low", "Low stock"), ("ok", "In stock")]
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"class": INPUT, "placeholder": "Name or slug", "type": "search"}
+        ),
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.order_by("path"),
+        method="filter_category",
+        empty_label="All categories",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.order_by("name"),
+        empty_label="All sellers",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+    house = django_filters.BooleanFilter(
+        field_name="organization",
+        lookup_expr="isnull",
+        label="House store",
+        widget=forms.Select(
+            attrs={"class": INPUT},
+            choices=[("", "Any owner"), ("true", "House store"), ("false", "Organizations")],
+        ),
+    )
+    active = django_filters.BooleanFilter(
+        widget=forms.Select(
+            attrs={"class": INPUT},
+            choices=[("", "Active and inactive"), ("true", "Active"), ("false", "Inactive")],
+        ),
+    )
+    currency = django_filters.ChoiceFilter(
+        choices=Currency.choices,
+        empty_label="Any currency",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+    stock_status = django_filters.ChoiceFilter(
+        method="filter_stock",
+        choices=STOCK_CHOICES,
+        label="Stock",
+        empty_label="Any stock",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "organization", "house", "active", "currency", "stock_status"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(slug__icontains=value))
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category__path__startswith=value.path)
+
+    def filter_stock(self, queryset, name, value):
+        if value == "out":
+            return queryset.filter(stock=0)
+        if value == "low":
+            return queryset.filter(stock__gt=0, stock__lte=F("low_stock_threshold"))
+        if value == "ok":
+            return queryset.filter(stock__gt=F("low_stock_threshold"))
+        return queryset
+
+
+class StockMovementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Product",
+        widget=forms.TextInput(
+            attrs={"class": INPUT, "placeholder": "Product name or slug", "type": "search"}
+        ),
+    )
+    product = django_filters.NumberFilter(field_name="product_id", widget=forms.HiddenInput)
+    kind = django_filters.ChoiceFilter(
+        choices=StockMovement.Kind.choices,
+        empty_label="Any kind",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
+    date_from = django_filters.DateFilter(
+        field_name="created",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"class": INPUT, "type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"class": INPUT, "type": "date"}),
+    )
+
+    class Meta:
+        model = StockMovement
+        fields = ["q", "product", "kind", "date_from", "date_to"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(product__name__icontains=value) | Q(product__slug__icontains=value)
+        )

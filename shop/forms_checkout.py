@@ -1,0 +1,153 @@
+"""Forms of the checkout steps and of the staff order pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from shop.models import Order
+
+NEW_ADDRESS = "new"
+
+
+class AddToCartForm(forms.Form):
+    kind = forms.CharField(max_length=30)
+    ref = forms.CharField(max_length=64)
+    quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
+
+
+class DeliveryForm(forms.Form):
+    """Step 2: pickup or delivery; delivery takes a saved address or a new one."""
+
+    delivery_type = forms.ChoiceField(
+        label="How do you want to get your order?",
+        choices=[
+            (Order.Delivery.DELIVERY, "Deliver to an address"),
+            (Order.Delivery.PICKUP, "Pick up at the store"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Order.Delivery.DELIVERY,
+    )
+    address = forms.ChoiceField(label="Deliver to", required=False, widget=forms.RadioSelect)
+    recipient = forms.CharField(max_length=150, required=False)
+    phone = forms.CharField(max_length=32, required=False)
+    line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    postcode = forms.CharField(max_length=20, required=False)
+    country = forms.CharField(
+        max_length=2, required=False, initial="VN", help_text="Two-letter code, e.g. VN"
+    )
+
+    NEW_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
+
+    def __init__(self, *args, addresses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.addresses = {str(address.pk): address for address in addresses}
+        self.fields["address"].choices = [
+            (pk, ", ".join(line for line in address.as_lines() if line))
+            for pk, address in self.addresses.items()
+        ] + [(NEW_ADDRESS, "A new address")]
+        if not self.is_bound:
+            default = next(iter(self.addresses), NEW_ADDRESS)
+            self.fields["address"].initial = default
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery_type") != Order.Delivery.DELIVERY:
+            data["shipping_address"] = {}
+            return data
+        choice = data.get("address") or NEW_ADDRESS
+        if choice != NEW_ADDRESS:
+            address = self.addresses.get(choice)
+            if address is None:
+                raise forms.ValidationError("Choose one of your saved addresses or a new one.")
+            data["shipping_address"] = {
+                "recipient": address.recipient,
+                "phone": address.phone,
+                "line1": address.line1,
+                "line2": address.line2,
+                "city": address.city,
+                "postcode": address.postcode,
+                "country": address.country,
+            }
+            return data
+        for name in ("recipient", "line1", "city", "country"):
+            if not data.get(name):
+                self.add_error(name, "Needed for delivery.")
+        country = (data.get("country") or "").upper()
+        if country and (len(country) != 2 or not country.isalpha()):
+            self.add_error("country", "Use the two-letter country code, e.g. VN.")
+        data["shipping_address"] = {
+            name: (data.get(name) or "").strip() for name in self.NEW_FIELDS
+        } | {"country": country}
+        return data
+
+
+class PaymentMethodForm(forms.Form):
+    payment_method = forms.ChoiceField(label="Pay with", widget=forms.RadioSelect)
+
+    def __init__(self, *args, methods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment_method"].choices = list(methods)
+        if len(methods) == 1 and not self.is_bound:
+            self.fields["payment_method"].initial = methods[0][0]
+
+
+class OrderStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label="New status")
+    note = forms.CharField(max_length=255, required=False, label="Note for the history")
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = list(targets)
+
+
+class RefundForm(forms.Form):
+    """Full refund, or quantities per line and/or an amount."""
+
+    FULL, PARTIAL = "full", "partial"
+    mode = forms.ChoiceField(
+        choices=[(FULL, "Everything left"), (PARTIAL, "Some items or an amount")],
+        widget=forms.RadioSelect,
+        initial=FULL,
+    )
+    amount = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        max_digits=14,
+        help_text="Leave empty to refund the chosen items' value.",
+    )
+    reason = forms.CharField(max_length=255)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_lines = list(order.lines.all()) if order is not None else []
+        for line in self.order_lines:
+            left = line.quantity - line.refunded_quantity
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=line.title,
+                required=False,
+                min_value=0,
+                max_value=left,
+                initial=0,
+                disabled=left == 0,
+            )
+
+    def line_fields(self):
+        return [(line, self[f"line_{line.pk}"]) for line in self.order_lines]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.PARTIAL:
+            quantities = {line.pk: data.get(f"line_{line.pk}") or 0 for line in self.order_lines}
+            quantities = {pk: qty for pk, qty in quantities.items() if qty}
+            if not quantities and not data.get("amount"):
+                raise forms.ValidationError("Choose the items or enter the amount to refund.")
+            data["lines"] = quantities or None
+        else:
+            data["lines"] = None
+            data["amount"] = None
+        return data

@@ -1,0 +1,54 @@
+"""Order reads for the customer's pages and the staff pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from shop.models import Order, OrderStatusChange, Payment, Refund
+
+
+def orders_for_user(user) -> QuerySet[Order]:
+    """A customer's orders with their item counts (one query per page)."""
+    return (
+        Order.objects.filter(user=user)
+        .annotate(item_count=Sum("lines__quantity"), line_count=Count("lines"))
+        .order_by("-created", "-pk")
+    )
+
+
+def order_detail_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related("user").prefetch_related(
+        "lines",
+        Prefetch(
+            "history",
+            queryset=OrderStatusChange.objects.select_related("actor").order_by("created", "pk"),
+        ),
+        Prefetch("payments", queryset=Payment.objects.order_by("-created", "-pk")),
+        Prefetch("refunds", queryset=Refund.objects.select_related("actor", "payment")),
+    )
+
+
+def order_for_user(*, user, number: str) -> Order | None:
+    """The user's order with this number, or None (another user's order is not found)."""
+    return order_detail_queryset().filter(user=user, number=number).first()
+
+
+def staff_orders() -> QuerySet[Order]:
+    return (
+        Order.objects.select_related("user")
+        .annotate(item_count=Sum("lines__quantity"))
+        .order_by("-created", "-pk")
+    )
+
+
+def staff_order(*, number: str) -> Order | None:
+    return order_detail_queryset().filter(number=number).first()
+
+
+def order_search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(number__icontains=text) | Q(email__icontains=text) | Q(user__name__icontains=text)
+    )

@@ -1,0 +1,425 @@
+"""Cart writes: find or create the visitor's cart, add, change, remove, merge at login,
+and the holds that keep limited items for a buyer while they decide.
+
+A line of a kind with `holds=True` takes its units from the kind while it sits in the cart
+(`held_quantity`, until `hold_expires_at`). `hold_expire_overdue` gives expired holds back;
+the next cart view (`cart_holds_refresh`) takes them again if it can.
+
+Locks: every change locks the cart row (`select_for_update`) first, so two requests of the
+same buyer cannot both add the same line; the kinds lock their own stock rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shop.kinds import LineKind, NotAvailable, kind_get
+from shop.models import Cart, CartLine
+from shop.selectors.cart import SESSION_CART_KEY, cart_totals, offers_for_lines
+
+logger = logging.getLogger("tessera.shop")
+
+MAX_LINE_QUANTITY = 99
+
+__all__ = [
+    "CartError",
+    "cart_add",
+    "cart_for_request",
+    "cart_holds_refresh",
+    "cart_line_remove",
+    "cart_line_set_quantity",
+    "cart_merge",
+    "cart_totals",
+    "hold_expire_overdue",
+]
+
+
+class CartError(ValueError):
+    """The cart change was refused; the message is safe to show the buyer."""
+
+
+def _hold_until():
+    return timezone.now() + timedelta(minutes=settings.SHOP_HOLD_MINUTES)
+
+
+# --- finding the cart ----------------------------------------------------------------------
+
+
+def cart_for_request(request, create: bool = False) -> Cart | None:
+    """The visitor's active cart: the user's one for a signed-in user, else the guest cart
+    whose id the session keeps (session data survives the key change at login)."""
+    user = request.user
+    if user.is_authenticated:
+        cart = Cart.objects.filter(user=user, status=Cart.Status.ACTIVE).first()
+        if cart is None and create:
+            cart = _user_cart_create(user)
+        return cart
+
+    cart_id = request.session.get(SESSION_CART_KEY)
+    cart = None
+    if cart_id:
+        cart = Cart.objects.filter(pk=cart_id, user__isnull=True, status=Cart.Status.ACTIVE).first()
+    if cart is None and create:
+        if request.session.session_key is None:
+            request.session.save()
+        cart = Cart.objects.create(session_key=request.session.session_key or "")
+        request.session[SESSION_CART_KEY] = cart.pk
+    return cart
+
+
+def _user_cart_create(user) -> Cart:
+    """Create the user's active cart; a concurrent request that won the race for the
+    one-active-cart constraint wins, and we use its cart."""
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(user=user)
+    except IntegrityError:
+        return Cart.objects.get(user=user, status=Cart.Status.ACTIVE)
+
+
+# --- changing lines ------------------------------------------------------------------------
+
+
+def _kind(code: str) -> LineKind:
+    try:
+        return kind_get(code)
+    except LookupError:
+        raise CartError("We do not sell that kind of item.") from None
+
+
+def _check_quantity(quantity) -> int:
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        raise CartError("Enter a whole number for the quantity.") from None
+    if quantity < 1:
+        raise CartError("The quantity must be at least 1.")
+    if quantity > MAX_LINE_QUANTITY:
+        raise CartError(f"You can add at most {MAX_LINE_QUANTITY} of one item.")
+    return quantity
+
+
+def _held_lines(cart: Cart, *, exclude_pk=None) -> int:
+    lines = cart.lines.filter(held_quantity__gt=0)
+    if exclude_pk:
+        lines = lines.exclude(pk=exclude_pk)
+    return lines.count()
+
+
+def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> None:
+    """Make the line hold `want` units (taking or giving back the difference)."""
+    delta = want - line.held_quantity
+    if delta > 0:
+        try:
+            kind.hold(ref=line.ref, quantity=delta, user=user)
+        except NotAvailable as exc:
+            can_have = line.held_quantity + exc.available
+            if can_have <= 0:
+                raise CartError(f"{title} is sold out.") from None
+            raise CartError(f"Only {can_have} of {title} can be in your cart right now.") from None
+    elif delta < 0:
+        kind.release(ref=line.ref, quantity=-delta, reason="cart quantity lowered")
+    line.held_quantity = want
+    line.hold_expires_at = _hold_until()
+
+
+def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLine:
+    """Add `quantity` of `kind:ref`; an item already in the cart is incremented. Limited
+    kinds hold the units for SHOP_HOLD_MINUTES. Raises CartError with a message."""
+    line_kind = _kind(kind)
+    quantity = _check_quantity(quantity)
+    ref = str(ref or "").strip()
+    if not ref or len(ref) > 64:
+        raise CartError("That item does not exist.")
+    offer = line_kind.offer(ref)
+    if offer is None:
+        raise CartError("That item is not on sale any more.")
+
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        if cart.status != Cart.Status.ACTIVE:
+            raise CartError("This cart has already been checked out.")
+        line = cart.lines.filter(kind=kind, ref=ref).first()
+        other_currency = cart.lines.exclude(kind=kind, ref=ref).values_list(
+            "data__currency", flat=True
+        )
+        if any(code and code != offer.currency for code in other_currency):
+            raise CartError(
+                f"Your cart holds items priced in another currency; check those out before "
+                f"adding {offer.title} ({offer.currency})."
+            )
+        new_quantity = quantity + (line.quantity if line else 0)
+        if new_quantity > MAX_LINE_QUANTITY:
+            raise CartError(f"You can have at most {MAX_LINE_QUANTITY} of one item.")
+        if offer.max_per_order is not None and new_quantity > offer.max_per_order:
+            raise CartError(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+        if line is None:
+            line = CartLine(cart=cart, kind=kind, ref=ref, quantity=new_quantity)
+        line.quantity = new_quantity
+        line.data = {**line.data, "title": offer.title, "currency": offer.currency}
+        if line_kind.holds:
+            if (
+                not line.held_quantity
+                and _held_lines(cart, exclude_pk=line.pk) >= settings.SHOP_MAX_HOLDS_PER_USER
+            ):
+                raise CartError(
+                    f"You can reserve at most {settings.SHOP_MAX_HOLDS_PER_USER} different "
+                    "items at once. Check out or remove something first."
+                )
+            _take(line_kind, line, new_quantity, user=user, title=offer.title)
+        line.save()
+        Cart.objects.filter(pk=cart.pk).update(updated=timezone.now())
+    return line
+
+
+def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine | None:
+    """Set a line's quantity; 0 removes it. Returns the line, or None when removed."""
+    try:
+        wanted = int(quantity)
+    except (TypeError, ValueError):
+        raise CartError("Enter a whole number for the quantity.") from None
+    if wanted <= 0:
+        cart_line_remove(line=line)
+        return None
+    wanted = _check_quantity(wanted)
+    line_kind = _kind(line.kind)
+    with transaction.atomic():
+        Cart.objects.select_for_update().get(pk=line.cart_id)
+        line = CartLine.objects.get(pk=line.pk)
+        offer = line_kind.offer(line.ref)
+        if offer is None:
+            raise CartError("That item is not on sale any more; remove it from your cart.")
+        if offer.max_per_order is not None and wanted > offer.max_per_order:
+            raise CartError(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+        if line_kind.holds:
+            _take(line_kind, line, wanted, user=user, title=offer.title)
+        line.quantity = wanted
+        line.save()
+    return line
+
+
+def cart_line_remove(*, line: CartLine) -> None:
+    """Remove a line and give back what it held."""
+    with transaction.atomic():
+        Cart.objects.select_for_update().get(pk=line.cart_id)
+        line = CartLine.objects.filter(pk=line.pk).first()
+        if line is None:
+            return
+        if line.held_quantity:
+            _kind(line.kind).release(
+                ref=line.ref, quantity=line.held_quantity, reason="removed from cart"
+            )
+        line.delete()
+
+
+def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
+    """Re-check the holds of a cart (on each cart view): lines whose hold lapsed or was
+    released take their units again when they can, and expired holds are renewed. Returns
+    messages about the lines that could not be held; those stay in the cart, unavailable."""
+    if cart is None:
+        return []
+    now = timezone.now()
+    messages: list[str] = []
+    stale = [
+        line
+        for line in cart.lines.all()
+        if line.held_quantity < line.quantity
+        or (line.hold_expires_at is not None and line.hold_expires_at <= now)
+    ]
+    if not stale:
+        return []
+    with transaction.atomic():
+        Cart.objects.select_for_update().get(pk=cart.pk)
+        for line in sorted(stale, key=lambda line: (line.kind, line.ref)):
+            try:
+                line_kind = kind_get(line.kind)
+            except LookupError:
+                continue
+            if not line_kind.holds:
+                continue
+            line.refresh_from_db()
+            title = line.data.get("title", line.ref)
+            try:
+                with transaction.atomic():
+                    _take(line_kind, line, line.quantity, user=user, title=title)
+            except CartError as exc:
+                messages.append(str(exc))
+                continue
+            line.save(update_fields=["held_quantity", "hold_expires_at"])
+    return messages
+
+
+# --- merging at login ----------------------------------------------------------------------
+
+
+def cart_merge(*, guest_cart: Cart, user_cart: Cart | None = None, user=None) -> list[str]:
+    """Move a guest cart into the user's cart at login. Quantities of items in both are
+    summed and capped at what is available; what the guest cart held moves with it.
+    Returns messages about what was capped or left out.
+
+    Locks: both cart rows, lower pk first."""
+    user = user or (user_cart.user if user_cart else None)
+    if user is None:
+        raise ValueError("cart_merge needs the user.")
+    if user_cart is None:
+        # Adopt the guest cart as it is, unless a concurrent login created a user cart.
+        try:
+            with transaction.atomic():
+                updated = Cart.objects.filter(
+                    pk=guest_cart.pk, user__isnull=True, status=Cart.Status.ACTIVE
+                ).update(user=user, session_key="")
+            if updated:
+                return []
+        except IntegrityError:
+            pass
+        user_cart = Cart.objects.get(user=user, status=Cart.Status.ACTIVE)
+
+    messages: list[str] = []
+    with transaction.atomic():
+        carts = {
+            cart.pk: cart
+            for cart in Cart.objects.select_for_update()
+            .filter(pk__in=[guest_cart.pk, user_cart.pk])
+            .order_by("pk")
+        }
+        guest_cart, user_cart = carts.get(guest_cart.pk), carts[user_cart.pk]
+        if guest_cart is None or guest_cart.status != Cart.Status.ACTIVE or guest_cart.user_id:
+            return []
+        existing = {(line.kind, line.ref): line for line in user_cart.lines.all()}
+        currency = next(
+            (line.data.get("currency") for line in existing.values() if line.data.get("currency")),
+            "",
+        )
+        guest_lines = list(guest_cart.lines.all())
+        offers = offers_for_lines(guest_lines + list(existing.values()))
+        for guest in sorted(guest_lines, key=lambda line: (line.kind, line.ref)):
+            messages.extend(_merge_line(guest, existing, user_cart, offers, currency, user))
+            if not currency:
+                currency = guest.data.get("currency", "")
+        guest_cart.lines.all().delete()
+        guest_cart.status = Cart.Status.MERGED
+        guest_cart.save(update_fields=["status", "updated"])
+    return messages
+
+
+def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]:
+    title = guest.data.get("title", guest.ref)
+    offer = offers.get((guest.kind, guest.ref))
+    try:
+        line_kind = kind_get(guest.kind)
+    except LookupError:
+        line_kind = None
+    if offer is None or line_kind is None:
+        if guest.held_quantity and line_kind is not None:
+            line_kind.release(ref=guest.ref, quantity=guest.held_quantity, reason="cart merge")
+        return [f"{title} is no longer on sale and was not added to your cart."]
+    if currency and offer.currency != currency:
+        if guest.held_quantity:
+            line_kind.release(ref=guest.ref, quantity=guest.held_quantity, reason="cart merge")
+        return [
+            f"{title} is priced in {offer.currency} and your cart in {currency}; it was not added."
+        ]
+
+    mine = existing.get((guest.kind, guest.ref))
+    wanted = guest.quantity + (mine.quantity if mine else 0)
+    cap = min(MAX_LINE_QUANTITY, offer.max_per_order if offer.max_per_order is not None else wanted)
+    held = guest.held_quantity + (mine.held_quantity if mine else 0)
+    if mine is None:
+        mine = CartLine(cart=user_cart, kind=guest.kind, ref=guest.ref, quantity=1)
+        mine.data = dict(guest.data)
+    messages = []
+    if line_kind.holds:
+        target = min(wanted, cap)
+        if held > target:
+            line_kind.release(ref=guest.ref, quantity=held - target, reason="cart merge")
+            held = target
+        if target > held:
+            try:
+                line_kind.hold(ref=guest.ref, quantity=target - held, user=user)
+                held = target
+            except NotAvailable as exc:
+                extra = max(0, min(exc.available, target - held))
+                if extra:
+                    try:
+                        line_kind.hold(ref=guest.ref, quantity=extra, user=user)
+                        held += extra
+                    except NotAvailable:
+                        pass
+        final = held
+    else:
+        available = offer.available if offer.available is not None else wanted
+        final = min(wanted, cap, available)
+    if final <= 0:
+        if mine.pk:
+            # The user's own line stays as it was, shown as unavailable by the cart.
+            return [f"{title} is sold out, so we could not add more to your cart."]
+        return [f"{title} is sold out and was not added to your cart."]
+    if final < wanted:
+        messages.append(
+            f"Only {final} of {title} could be kept in your cart (you asked for {wanted})."
+        )
+    mine.quantity = final
+    if line_kind.holds:
+        mine.held_quantity = held
+        mine.hold_expires_at = _hold_until()
+    mine.save()
+    return messages
+
+
+# --- expiry --------------------------------------------------------------------------------
+
+
+def hold_expire_overdue() -> int:
+    """Give back the units of expired holds in active carts. Returns how many lines.
+
+    Lock: each line row with `select_for_update(skip_locked=True)`, so a line the buyer is
+    changing right now is left for the next run."""
+    now = timezone.now()
+    pks = list(
+        CartLine.objects.filter(
+            cart__status=Cart.Status.ACTIVE, held_quantity__gt=0, hold_expires_at__lte=now
+        ).values_list("pk", flat=True)[:1000]
+    )
+    released = 0
+    for pk in pks:
+        with transaction.atomic():
+            line = (
+                CartLine.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, held_quantity__gt=0, hold_expires_at__lte=timezone.now())
+                .first()
+            )
+            if line is None:
+                continue
+            try:
+                line_kind = kind_get(line.kind)
+            except LookupError:
+                logger.warning("hold of unknown kind %s left as is", line.kind)
+                continue
+            line_kind.release(ref=line.ref, quantity=line.held_quantity, reason="hold expired")
+            line.held_quantity = 0
+            line.save(update_fields=["held_quantity"])
+            released += 1
+    return released
+
+
+def cart_merge_at_login(*, request, user, **kwargs) -> None:
+    """allauth's `user_logged_in` receiver: fold the session's guest cart into the user's
+    cart and tell the buyer what could not be kept."""
+    from django.contrib import messages
+
+    cart_id = request.session.pop(SESSION_CART_KEY, None)
+    if not cart_id:
+        return
+    guest_cart = Cart.objects.filter(
+        pk=cart_id, user__isnull=True, status=Cart.Status.ACTIVE
+    ).first()
+    if guest_cart is None:
+        return
+    user_cart = Cart.objects.filter(user=user, status=Cart.Status.ACTIVE).first()
+    for text in cart_merge(guest_cart=guest_cart, user_cart=user_cart, user=user):
+        messages.warning(request, text)

@@ -1,0 +1,205 @@
+"""Placing an order from a cart.
+
+`order_place` is one transaction: it recomputes the totals from the kinds' current offers,
+takes again whatever the cart no longer holds, creates the order and its lines, and moves
+the cart to "ordered". A second submit with the same idempotency key returns the first
+order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shop.kinds import NotAvailable, kind_get
+from shop.models import Cart, CartLine, Order, OrderLine
+from shop.selectors.cart import offers_for_lines
+
+from .orders import order_history_start, order_pay, order_transition
+
+ADDRESS_REQUIRED = ("recipient", "line1", "city", "country")
+ADDRESS_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
+
+
+class CheckoutError(ValueError):
+    """The order cannot be placed; the message is safe to show the buyer."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def order_number_for(order: Order) -> str:
+    return f"TS-{order.created.year}-{order.pk:06d}"
+
+
+def _clean_address(delivery_type: str, address: dict | None, physical: bool) -> tuple[str, dict]:
+    if not physical:
+        return Order.Delivery.NONE, {}
+    if delivery_type not in (Order.Delivery.PICKUP, Order.Delivery.DELIVERY):
+        raise CheckoutError("Choose pickup or delivery for the items we ship.")
+    if delivery_type == Order.Delivery.PICKUP:
+        return delivery_type, {}
+    address = {key: str((address or {}).get(key, "")).strip() for key in ADDRESS_FIELDS}
+    missing = [key for key in ADDRESS_REQUIRED if not address[key]]
+    if missing:
+        raise CheckoutError("Delivery needs an address with a recipient, street, city and country.")
+    return delivery_type, address
+
+
+def order_place(
+    *,
+    cart: Cart,
+    user,
+    idempotency_key: str,
+    delivery_type: str,
+    shipping_address: dict | None,
+    payment_method: str,
+) -> Order:
+    """Turn the cart into an order.
+
+    Locks: the cart row (`select_for_update`), then each kind's stock for the lines whose
+    hold lapsed, taken in (kind, ref) order so two checkouts never wait on each other in a
+    cycle; the product kind uses a conditional UPDATE. Raises CheckoutError listing what is
+    no longer available; nothing is taken then (the transaction rolls back)."""
+    idempotency_key = (idempotency_key or "").strip()
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise CheckoutError("This checkout form has expired; please review your order again.")
+    existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        return _place(
+            cart=cart,
+            user=user,
+            idempotency_key=idempotency_key,
+            delivery_type=delivery_type,
+            shipping_address=shipping_address,
+            payment_method=payment_method,
+        )
+    except IntegrityError:
+        # A concurrent submit with the same key committed first.
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, payment_method):
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        if cart is None or cart.user_id != user.pk:
+            raise CheckoutError("This cart is not yours.")
+        if cart.status != Cart.Status.ACTIVE:
+            existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+            raise CheckoutError("This cart has already been checked out.")
+        lines = sorted(cart.lines.all(), key=lambda line: (line.kind, line.ref))
+        if not lines:
+            raise CheckoutError("Your cart is empty.")
+
+        offers = offers_for_lines(lines)
+        problems = []
+        for line in lines:
+            offer = offers.get((line.kind, line.ref))
+            if offer is None:
+                problems.append(f"{line.data.get('title', line.ref)} is no longer on sale.")
+            elif offer.max_per_order is not None and line.quantity > offer.max_per_order:
+                problems.append(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+        currencies = {offer.currency for offer in offers.values()}
+        if len(currencies) > 1:
+            raise CheckoutError("Your cart mixes currencies; remove items so one is left.")
+        if problems:
+            raise CheckoutError(_problems_message(problems), problems=problems)
+
+        physical = any(offer.is_physical for offer in offers.values())
+        delivery_type, address = _clean_address(delivery_type, shipping_address, physical)
+
+        # Take again what the cart no longer holds.
+        for line in lines:
+            kind = kind_get(line.kind)
+            need = line.quantity - line.held_quantity
+            if not kind.holds or need <= 0:
+                continue
+            offer = offers[(line.kind, line.ref)]
+            try:
+                with transaction.atomic():
+                    kind.hold(ref=line.ref, quantity=need, user=user)
+            except NotAvailable as exc:
+                left = line.held_quantity + exc.available
+                problems.append(
+                    f"{offer.title}: only {left} left, you asked for {line.quantity}."
+                    if left
+                    else f"{offer.title} is sold out."
+                )
+        if problems:
+            raise CheckoutError(_problems_message(problems), problems=problems)
+
+        now = timezone.now()
+        subtotal = sum(
+            (offers[(line.kind, line.ref)].unit_price * line.quantity for line in lines),
+            Decimal("0"),
+        )
+        shipping_total = Decimal("0")
+        order = Order.objects.create(
+            number=f"tmp-{uuid.uuid4().hex[:16]}",
+            user=user,
+            email=user.email,
+            status=Order.Status.NEW,
+            currency=currencies.pop() if currencies else settings.SHOP_DEFAULT_CURRENCY,
+            subtotal=subtotal,
+            shipping_total=shipping_total,
+            total=subtotal + shipping_total,
+            delivery_type=delivery_type,
+            shipping_address=address,
+            payment_method=payment_method or "",
+            idempotency_key=idempotency_key,
+            expires_at=now + timedelta(minutes=settings.SHOP_ORDER_EXPIRY_MINUTES),
+            reserved=True,
+        )
+        order.number = order_number_for(order)
+        order.save(update_fields=["number"])
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    kind=line.kind,
+                    ref=line.ref,
+                    title=offers[(line.kind, line.ref)].title[:255],
+                    unit_price=offers[(line.kind, line.ref)].unit_price,
+                    quantity=line.quantity,
+                    line_total=offers[(line.kind, line.ref)].unit_price * line.quantity,
+                    is_physical=offers[(line.kind, line.ref)].is_physical,
+                    organization_id=offers[(line.kind, line.ref)].organization_id,
+                    data=line.data,
+                )
+                for line in lines
+            ]
+        )
+        # The order holds the units now; the cart lines keep a record only.
+        CartLine.objects.filter(cart=cart).update(held_quantity=0, hold_expires_at=None)
+        cart.status = Cart.Status.ORDERED
+        cart.save(update_fields=["status", "updated"])
+
+        order_history_start(order=order, actor=user)
+        if order.total == 0:
+            order = Order.objects.select_for_update().get(pk=order.pk)
+            order_pay(order=order, payment=None, actor=user)
+        else:
+            order_transition(
+                order=order,
+                to_status=Order.Status.PENDING_PAYMENT,
+                actor=user,
+                note="Waiting for payment",
+            )
+    return order
+
+
+def _problems_message(problems: list[str]) -> str:
+    return "Some items in your cart are no longer available: " + " ".join(problems)

@@ -1,0 +1,116 @@
+"""Order e-mails to the customer: pending, paid (invoice attached), shipped, refunded,
+canceled. Each has a text and an HTML part (shop/templates/shop/emails/).
+
+`order_email_queue` writes an outbox row inside the caller's transaction; the outbox sends
+it after commit, and retries while the broker or mail server is away. The message is built
+when it is sent, so the PDF invoice is not rendered while the order row is locked.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from project.core.outbox import outbox_enqueue, outbox_handler
+
+OUTBOX_KIND = "shop_order_email"
+
+SUBJECTS = {
+    "pending": "Order {number} received: waiting for payment",
+    "paid": "Payment received for order {number}",
+    "shipped": "Order {number} is on its way",
+    "refunded": "Refund for order {number}",
+    "canceled": "Order {number} was canceled",
+}
+
+
+def order_email_queue(*, order, template: str, refund=None) -> None:
+    if template not in SUBJECTS:
+        raise ValueError(f"No order e-mail called {template!r}.")
+    outbox_enqueue(
+        kind=OUTBOX_KIND,
+        payload={
+            "order": order.pk,
+            "template": template,
+            "refund": refund.pk if refund is not None else None,
+        },
+    )
+
+
+def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailMultiAlternatives:
+    from shop.models import Order, Refund
+
+    from .invoices import invoice_filename, invoice_pdf
+
+    order = (
+        Order.objects.select_related("user").prefetch_related("lines", "history").get(pk=order_pk)
+    )
+    refund = Refund.objects.filter(pk=refund_pk, order=order).first() if refund_pk else None
+    last_change = next(
+        (change for change in reversed(order.history.all()) if change.to_status == order.status),
+        None,
+    )
+    refund_lines = []
+    if refund is not None:
+        by_pk = {line.pk: line for line in order.lines.all()}
+        refund_lines = [
+            {"line": by_pk[item["line"]], "quantity": item["quantity"]}
+            for item in refund.lines
+            if item.get("line") in by_pk
+        ]
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "refund": refund,
+        "refund_lines": refund_lines,
+        "note": last_change.note if last_change else "",
+        "customer_name": order.user.name or order.email.split("@")[0],
+        "order_url": settings.SITE_URL + order.get_absolute_url(),
+        "pay_url": settings.SITE_URL + _pay_path(order),
+        "site_url": settings.SITE_URL,
+        "address_lines": address_lines(order.shipping_address),
+    }
+    message = EmailMultiAlternatives(
+        subject=SUBJECTS[template].format(number=order.number),
+        body=render_to_string(f"shop/emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[order.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"shop/emails/{template}.html", context), "text/html"
+    )
+    if template == "paid":
+        message.attach(invoice_filename(order), invoice_pdf(order=order), "application/pdf")
+    return message
+
+
+def _pay_path(order) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("shop:payment_start", kwargs={"number": order.number})
+    except NoReverseMatch:
+        return order.get_absolute_url()
+
+
+def address_lines(address: dict) -> list[str]:
+    if not address:
+        return []
+    city = " ".join(part for part in (address.get("postcode"), address.get("city")) if part)
+    lines = [
+        address.get("recipient", ""),
+        address.get("phone", ""),
+        address.get("line1", ""),
+        address.get("line2", ""),
+        city,
+        address.get("country", ""),
+    ]
+    return [line for line in lines if line]
+
+
+@outbox_handler(OUTBOX_KIND)
+def _send(payload: dict) -> None:
+    order_email_build(
+        order_pk=payload["order"], template=payload["template"], refund_pk=payload.get("refund")
+    ).send()

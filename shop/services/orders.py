@@ -1,0 +1,271 @@
+"""Order life cycle: the status machine, payment, cancelling and expiry.
+
+    new → pending_payment → paid → shipped → completed
+      ↘ canceled (unpaid: releases what the order holds)
+    paid / shipped / completed → refunded (through `shop.services.refunds.order_refund`)
+
+Every change goes through `order_transition`, which writes an `OrderStatusChange` row (who,
+when, from → to, note), queues the customer's e-mail in the outbox and, after commit, sends
+`shop.signals.order_status_changed`. `order_pay` is the one way an order becomes paid; the
+payment providers call it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from shop.kinds import NotAvailable, kind_get
+from shop.models import Order, OrderStatusChange
+from shop.signals import order_paid, order_status_changed
+
+from .emails import order_email_queue
+
+logger = logging.getLogger("tessera.shop")
+
+S = Order.Status
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.NEW: {S.PENDING_PAYMENT, S.PAID, S.CANCELED},
+    S.PENDING_PAYMENT: {S.PAID, S.CANCELED},
+    S.PAID: {S.SHIPPED, S.COMPLETED, S.REFUNDED},
+    S.SHIPPED: {S.COMPLETED, S.REFUNDED},
+    S.COMPLETED: {S.REFUNDED},
+    S.CANCELED: set(),
+    S.REFUNDED: set(),
+}
+# Only `order_pay` may take an order back from canceled: money arrived after it expired and
+# everything it held could be taken again.
+_LATE_PAYMENT = {S.CANCELED: {S.PAID}}
+
+UNPAID = {S.NEW, S.PENDING_PAYMENT}
+PAID_STATES = {S.PAID, S.SHIPPED, S.COMPLETED, S.REFUNDED}
+
+# Status → e-mail sent to the customer when the order enters it.
+STATUS_EMAILS = {
+    S.PENDING_PAYMENT: "pending",
+    S.PAID: "paid",
+    S.SHIPPED: "shipped",
+    S.CANCELED: "canceled",
+    S.REFUNDED: "refunded",
+}
+
+
+class InvalidTransition(ValueError):
+    """The order cannot go from its status to the one asked for."""
+
+
+class AlreadyPaid(ValueError):
+    """The order was paid already; a second payment must not be applied."""
+
+
+class LatePaymentRejected(ValueError):
+    """Money arrived for an order that expired, and what it held is gone."""
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _sync(target: Order, source: Order) -> Order:
+    """Copy the locked row's fields onto the caller's instance."""
+    for field in ("status", "paid_at", "reserved", "refunded_total", "expires_at"):
+        setattr(target, field, getattr(source, field))
+    return target
+
+
+def order_transition(
+    *, order: Order, to_status: str, actor=None, note: str = "", email: bool = True
+) -> Order:
+    """Move an order to `to_status` if the machine allows it.
+
+    Lock: the order row (`select_for_update`), re-read, so two staff members or a gateway
+    callback cannot both move it. Raises InvalidTransition."""
+    with transaction.atomic():
+        locked = _locked(order)
+        if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
+            raise InvalidTransition(
+                f"Order {locked.number} cannot go from "
+                f"{S(locked.status).label.lower()} to {_label(to_status)}."
+            )
+        _apply(locked, to_status, actor=actor, note=note, email=email)
+    return _sync(order, locked)
+
+
+def _label(status: str) -> str:
+    try:
+        return S(status).label.lower()
+    except ValueError:
+        return repr(status)
+
+
+def _apply(order: Order, to_status: str, *, actor, note: str, email: bool = True) -> None:
+    """Write the status and its history row; schedule the e-mail and the signal."""
+    from_status = order.status
+    order.status = to_status
+    order.save(update_fields=["status"])
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:255],
+    )
+    if email and to_status in STATUS_EMAILS:
+        order_email_queue(order=order, template=STATUS_EMAILS[to_status])
+    transaction.on_commit(
+        lambda: order_status_changed.send(
+            sender=Order, order=order, from_status=from_status, to_status=to_status
+        ),
+        robust=True,
+    )
+
+
+def order_history_start(*, order: Order, actor=None, note: str = "Order placed") -> None:
+    """The first history row, for an order that was just created."""
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status="",
+        to_status=order.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+
+
+# --- holding and releasing -----------------------------------------------------------------
+
+
+def _lines_in_lock_order(order: Order):
+    return sorted(order.lines.all(), key=lambda line: (line.kind, line.ref, line.pk))
+
+
+def order_release(*, order: Order, reason: str, actor=None) -> None:
+    """Give back everything an unpaid order holds. The caller holds the order row lock."""
+    if not order.reserved:
+        return
+    for line in _lines_in_lock_order(order):
+        kind = kind_get(line.kind)
+        if kind.holds:
+            kind.release(ref=line.ref, quantity=line.quantity, reason=reason, actor=actor)
+    order.reserved = False
+    order.save(update_fields=["reserved"])
+
+
+def _rehold(order: Order) -> None:
+    """Take again everything a released order needs, in a stable order; on the first
+    failure give back what was taken and raise LatePaymentRejected."""
+    taken = []
+    for line in _lines_in_lock_order(order):
+        kind = kind_get(line.kind)
+        if not kind.holds:
+            continue
+        try:
+            kind.hold(ref=line.ref, quantity=line.quantity, user=order.user)
+        except NotAvailable as exc:
+            for done_kind, done_line in reversed(taken):
+                done_kind.release(
+                    ref=done_line.ref, quantity=done_line.quantity, reason="late payment refused"
+                )
+            raise LatePaymentRejected(
+                f"Order {order.number} expired and {line.title} is no longer available ({exc})."
+            ) from exc
+        taken.append((kind, line))
+    order.reserved = True
+    order.save(update_fields=["reserved"])
+
+
+# --- paying, cancelling, expiring ----------------------------------------------------------
+
+
+def order_pay(*, order: Order, payment=None, actor=None) -> Order:
+    """Mark an order paid and fulfil its lines.
+
+    Called inside `transaction.atomic()` with the order row locked by the caller
+    (`select_for_update`). `payment` is None for zero-total orders. An order that expired
+    and released its holds is paid only if every line can be held again (note "late payment
+    accepted"); otherwise LatePaymentRejected. A paid order raises AlreadyPaid."""
+    if order.status in PAID_STATES:
+        raise AlreadyPaid(f"Order {order.number} is already paid.")
+    note = f"Paid by {payment.provider} ({payment.reference})" if payment else "Nothing to pay"
+    if order.status == S.CANCELED:
+        if order.reserved:
+            raise LatePaymentRejected(f"Order {order.number} was canceled.")
+        _rehold(order)
+        note = "late payment accepted"
+        allowed = _LATE_PAYMENT[S.CANCELED]
+    else:
+        allowed = ALLOWED_TRANSITIONS[order.status]
+    if S.PAID not in allowed:
+        raise InvalidTransition(f"Order {order.number} cannot be paid now.")
+
+    order.paid_at = timezone.now()
+    order.save(update_fields=["paid_at"])
+    _apply(order, S.PAID, actor=actor, note=note)
+    for line in order.lines.all():
+        kind_get(line.kind).fulfil(order_line=line)
+    transaction.on_commit(lambda: order_paid.send(sender=Order, order=order), robust=True)
+    return order
+
+
+def order_cancel(*, order: Order, actor=None, note: str = "Canceled by the customer") -> Order:
+    """Cancel an unpaid order and give back what it holds. Lock: the order row."""
+    with transaction.atomic():
+        locked = _locked(order)
+        if locked.status not in UNPAID:
+            raise InvalidTransition(
+                f"Order {locked.number} is {S(locked.status).label.lower()} and cannot be canceled."
+            )
+        order_release(order=locked, reason=f"order {locked.number} canceled", actor=actor)
+        _apply(locked, S.CANCELED, actor=actor, note=note)
+    return _sync(order, locked)
+
+
+def order_expire_overdue() -> int:
+    """Cancel unpaid orders past `expires_at` and release what they hold. Returns how many.
+
+    Lock: each order row with `select_for_update(skip_locked=True)`; an order a payment
+    callback is working on right now is left for the next run."""
+    now = timezone.now()
+    pks = list(
+        Order.objects.filter(status__in=UNPAID, expires_at__lte=now).values_list("pk", flat=True)[
+            :500
+        ]
+    )
+    expired = 0
+    for pk in pks:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status__in=UNPAID, expires_at__lte=timezone.now())
+                .first()
+            )
+            if order is None:
+                continue
+            order_release(order=order, reason=f"order {order.number} expired")
+            _apply(order, S.CANCELED, actor=None, note="expired")
+            expired += 1
+    return expired
+
+
+def order_status_targets(order: Order) -> list[tuple[str, str]]:
+    """Statuses staff may move the order to by hand (refunds have their own form)."""
+    return [
+        (status.value, status.label)
+        for status in S
+        if status in ALLOWED_TRANSITIONS.get(order.status, set())
+        and status not in {S.REFUNDED, S.PAID}
+    ]
+
+
+def order_status_set(*, order: Order, to_status: str, actor, note: str = "") -> Order:
+    """Staff status change; cancelling releases like a customer's cancel."""
+    if to_status not in dict(order_status_targets(order)):
+        raise InvalidTransition(
+            f"Order {order.number} cannot go from {_label(order.status)} to "
+            f"{_label(to_status)} by hand."
+        )
+    if to_status == S.CANCELED:
+        return order_cancel(order=order, actor=actor, note=note or "Canceled by staff")
+    return order_transition(order=order, to_status=to_status, actor=actor, note=note)

@@ -1,0 +1,213 @@
+"""The product line kind and the stock ledger: holds, releases, refunds, staff counts and
+low-stock alerts."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from project.accounts.tests.factories import UserFactory
+from shop.kinds import NotAvailable, kind_get
+from shop.models import Product, StockMovement
+from shop.services.inventory import stock_adjust, stock_change
+from shop.tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kind():
+    return kind_get("product")
+
+
+def test_offers_are_one_query_for_active_products_only(kind):
+    products = ProductFactory.create_batch(5, stock=3)
+    hidden = ProductFactory(active=False)
+    refs = [str(p.pk) for p in products] + [str(hidden.pk), "not-a-number", "999999"]
+    with CaptureQueriesContext(connection) as captured:
+        offers = kind.offers(refs)
+    assert len(captured) == 1
+    assert set(offers) == {str(p.pk) for p in products}
+    offer = offers[str(products[0].pk)]
+    assert (
+        offer.available == 3 and offer.unit_price == Decimal("250000") and offer.currency == "VND"
+    )
+    assert offer.is_physical and offer.url == products[0].get_absolute_url()
+
+
+def test_hold_takes_stock_and_writes_a_reserve_row(kind):
+    product = ProductFactory(stock=5)
+    customer = UserFactory()
+    kind.hold(ref=str(product.pk), quantity=2, user=customer)
+    product.refresh_from_db()
+    assert product.stock == 3
+    movement = StockMovement.objects.get(product=product)
+    assert (movement.kind, movement.quantity, movement.stock_after, movement.actor) == (
+        "reserve",
+        -2,
+        3,
+        customer,
+    )
+
+
+def test_hold_beyond_stock_is_refused_and_changes_nothing(kind):
+    product = ProductFactory(stock=2)
+    with pytest.raises(NotAvailable) as error:
+        kind.hold(ref=str(product.pk), quantity=3)
+    assert error.value.available == 2
+    product.refresh_from_db()
+    assert product.stock == 2
+    assert not StockMovement.objects.exists()
+
+
+def test_inactive_product_cannot_be_held(kind):
+    product = ProductFactory(stock=5, active=False)
+    with pytest.raises(NotAvailable) as error:
+        kind.hold(ref=str(product.pk), quantity=1)
+    assert error.value.available == 0
+
+
+def test_release_gives_stock_back_with_its_reason(kind):
+    product = ProductFactory(stock=5)
+    kind.hold(ref=str(product.pk), quantity=4)
+    kind.release(ref=str(product.pk), quantity=4, reason="Hold expired")
+    product.refresh_from_db()
+    assert product.stock == 5
+    kinds = list(
+        StockMovement.objects.filter(product=product)
+        .order_by("pk")
+        .values_list("kind", "quantity", "reason")
+    )
+    assert kinds[-1] == ("release", 4, "Hold expired")
+
+
+def test_staff_adjust_records_delta_reason_and_actor():
+    product = ProductFactory(stock=7)
+    staff = UserFactory(roles=["staff"])
+    movement = stock_adjust(product=product, new_stock=3, reason="Stock count", actor=staff)
+    assert (
+        movement.kind,
+        movement.quantity,
+        movement.stock_after,
+        movement.reason,
+        movement.actor,
+    ) == (
+        "adjust",
+        -4,
+        3,
+        "Stock count",
+        staff,
+    )
+    assert Product.objects.get(pk=product.pk).stock == 3
+    with pytest.raises(ValidationError):
+        stock_adjust(product=product, new_stock=5, reason="", actor=staff)
+    with pytest.raises(ValidationError):
+        stock_adjust(product=product, new_stock=-1, reason="oops", actor=staff)
+
+
+def test_low_stock_alert_is_mailed_to_staff_once_per_crossing(
+    kind, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(roles=["staff"], email="stock@tessera.test")
+    UserFactory(email="customer@example.com")
+    product = ProductFactory(name="Gateron Yellow", stock=8)
+    product.low_stock_threshold = 5
+    product.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        kind.hold(ref=str(product.pk), quantity=2)  # 6: still above
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        kind.hold(ref=str(product.pk), quantity=2)  # 4: crosses
+    with django_capture_on_commit_callbacks(execute=True):
+        kind.hold(ref=str(product.pk), quantity=1)  # 3: still below, no new mail
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [staff.email]
+    assert mail.subject.endswith("Low stock: Gateron Yellow (4 left)")
+    assert "/staff/shop/stock/?product=" in mail.body
+    assert any(mimetype == "text/html" for _, mimetype in mail.alternatives)
+
+    # Refilled above the threshold and falling again: a new alert.
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(product=product, new_stock=10, reason="Delivery", actor=staff)
+        stock_adjust(product=product, new_stock=0, reason="Damaged in storage", actor=staff)
+    assert len(mailoutbox) == 2
+    assert mailoutbox[1].subject.endswith("Out of stock: Gateron Yellow")
+
+
+def test_refund_restocks_with_the_order_number(kind):
+    from shop.models import Order, OrderLine
+
+    product = ProductFactory(stock=5)
+    customer = UserFactory()
+    order = Order.objects.create(
+        number="TS-2026-000042",
+        user=customer,
+        email=customer.email,
+        currency="VND",
+        idempotency_key="k",
+    )
+    line = OrderLine.objects.create(
+        order=order,
+        kind="product",
+        ref=str(product.pk),
+        title=product.name,
+        unit_price=product.price,
+        quantity=2,
+        line_total=product.price * 2,
+    )
+    kind.hold(ref=str(product.pk), quantity=2)
+    kind.fulfil(order_line=line)
+    kind.refund(order_line=line, quantity=1, actor=customer)
+    product.refresh_from_db()
+    assert product.stock == 4
+    last = StockMovement.objects.filter(product=product).order_by("-pk").first()
+    assert (last.kind, last.quantity, last.reason, last.order) == (
+        "in",
+        1,
+        "Refund TS-2026-000042",
+        order,
+    )
+    assert StockMovement.objects.filter(product=product, kind="out", order=order).exists()
+
+
+def test_stock_change_refuses_zero():
+    with pytest.raises(ValueError):
+        stock_change(product_id=ProductFactory().pk, delta=0, kind="adjust", reason="x")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_holds_never_oversell(kind):
+    product = ProductFactory(stock=10)
+    barrier = threading.Barrier(40)
+    results = []
+
+    def buyer():
+        try:
+            barrier.wait()
+            try:
+                kind.hold(ref=str(product.pk), quantity=1)
+                results.append("ok")
+            except NotAvailable:
+                results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buyer) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    product.refresh_from_db()
+    assert results.count("ok") == 10
+    assert product.stock == 0
+    assert StockMovement.objects.filter(product=product, kind="reserve").count() == 10
+    assert (
+        min(StockMovement.objects.filter(product=product).values_list("stock_after", flat=True))
+        == 0
+    )

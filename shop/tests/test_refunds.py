@@ -1,0 +1,156 @@
+"""Refunds: full and partial, restocking, limits, money back through the provider."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from project.accounts.roles import Role
+from project.accounts.tests.factories import UserFactory
+from shop.models import Order, Refund, StockMovement
+from shop.services.refunds import RefundError, order_refund
+from shop.tests.factories import ProductFactory
+from shop.tests.kinds import order_for, pay, seat_kind_fixture  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def stock(product):
+    product.refresh_from_db()
+    return product.stock
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(roles=[Role.STAFF])
+
+
+@pytest.fixture
+def paid_order():
+    keycaps = ProductFactory(stock=10, price=Decimal("100000"), name="Keycaps")
+    case = ProductFactory(stock=5, price=Decimal("300000"), name="Walnut case")
+    order = order_for(UserFactory(), ("product", keycaps.pk, 3), ("product", case.pk, 1))
+    pay(order)
+    return order, keycaps, case
+
+
+def test_full_refund_restocks_everything_and_refunds_the_money(
+    paid_order, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    order, keycaps, case = paid_order
+    assert (stock(keycaps), stock(case)) == (7, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = order_refund(order=order, actor=staff, reason="Customer changed their mind")
+
+    assert refund.amount == Decimal("600000")
+    assert refund.reference.startswith("MOCKRF")
+    assert refund.payment == order.payments.get()
+    assert (stock(keycaps), stock(case)) == (10, 5)
+    order.refresh_from_db()
+    assert order.status == "refunded" and order.refunded_total == Decimal("600000")
+    change = order.history.last()
+    assert (change.to_status, change.actor, change.note) == (
+        "refunded",
+        staff,
+        "Customer changed their mind",
+    )
+    assert StockMovement.objects.filter(kind="in", reason__contains=order.number).count() == 2
+    email = mailoutbox[-1]
+    assert email.subject == f"Refund for order {order.number}"
+    assert "600,000 VND" in email.body and "Customer changed their mind" in email.alternatives[0][0]
+    assert sum(1 for message in mailoutbox if message.subject.startswith("Refund")) == 1
+
+
+def test_partial_refund_restocks_the_chosen_units(paid_order, staff):
+    order, keycaps, case = paid_order
+    line = order.lines.get(title="Keycaps")
+    refund = order_refund(order=order, actor=staff, lines={line.pk: 2}, reason="Two arrived broken")
+
+    assert refund.amount == Decimal("200000")
+    assert refund.lines == [{"line": line.pk, "quantity": 2}]
+    assert (stock(keycaps), stock(case)) == (9, 4)
+    order.refresh_from_db()
+    line.refresh_from_db()
+    assert order.status == "paid" and order.refunded_total == Decimal("200000")
+    assert line.refunded_quantity == 2
+
+    with pytest.raises(RefundError, match="at most 1"):
+        order_refund(order=order, actor=staff, lines={line.pk: 2}, reason="again")
+    order_refund(order=order, actor=staff, lines={line.pk: 1}, reason="the last one")
+    rest = order_refund(order=order, actor=staff, reason="the case too")
+    assert rest.amount == Decimal("300000")
+    order.refresh_from_db()
+    assert order.status == "refunded"
+    assert (stock(keycaps), stock(case)) == (10, 5)
+
+
+def test_amount_only_refund_restocks_nothing(paid_order, staff):
+    order, keycaps, _ = paid_order
+    order_refund(order=order, actor=staff, amount=Decimal("50000"), reason="Late delivery")
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("50000") and order.status == "paid"
+    assert stock(keycaps) == 7
+
+
+@pytest.mark.parametrize(
+    ("lines", "amount", "message"),
+    [
+        (None, Decimal("600000.01"), "At most 600000"),
+        (None, Decimal("0"), "more than zero"),
+        (None, "abc", "as a number"),
+        ({999999: 1}, None, "not part of this order"),
+        ({"x": 1}, None, "whole numbers"),
+        ({}, None, "Choose the items"),
+    ],
+)
+def test_refund_limits_are_checked(paid_order, staff, lines, amount, message):
+    order, keycaps, _ = paid_order
+    with pytest.raises(RefundError, match=message):
+        order_refund(order=order, actor=staff, lines=lines, amount=amount, reason="test")
+    assert not Refund.objects.exists()
+    assert stock(keycaps) == 7
+
+
+def test_a_reason_is_required_and_unpaid_orders_cannot_be_refunded(staff):
+    product = ProductFactory()
+    order = order_for(UserFactory(), ("product", product.pk, 1))
+    with pytest.raises(RefundError, match="Say why"):
+        order_refund(order=order, actor=staff, reason=" ")
+    with pytest.raises(RefundError, match="only paid orders"):
+        order_refund(order=order, actor=staff, reason="why not")
+
+
+def test_refunds_of_another_kind_go_through_the_kind(seat_kind, staff):
+    order = order_for(UserFactory(), ("seat", "lubing", 2))
+    pay(order)
+    line = order.lines.get()
+    order_refund(order=order, actor=staff, lines={line.pk: 1}, reason="Cannot come")
+    assert seat_kind.refunded == [(line.pk, 1)]
+    assert seat_kind.seats["lubing"].available == 2
+
+
+def test_staff_refund_form_full_and_partial(client, paid_order, staff):
+    order, keycaps, _ = paid_order
+    client.force_login(staff)
+    url = reverse("shop:staff_order_refund", args=[order.number])
+    line = order.lines.get(title="Keycaps")
+
+    response = client.post(url, {"mode": "partial", "reason": "Broken"})
+    assert response.status_code == 400
+    assert "Choose the items or enter the amount to refund." in response.content.decode()
+
+    response = client.post(url, {"mode": "partial", f"line_{line.pk}": 5, "reason": "Broken"})
+    assert response.status_code == 400
+    assert stock(keycaps) == 7
+
+    response = client.post(
+        url, {"mode": "partial", f"line_{line.pk}": 1, "reason": "Broken"}, follow=True
+    )
+    assert "Refunded 100000.00 VND" in response.content.decode()
+    assert stock(keycaps) == 8
+
+    response = client.post(url, {"mode": "full", "reason": "Return"}, follow=True)
+    assert Order.objects.get(pk=order.pk).status == "refunded"
+    assert stock(keycaps) == 10
+    page = client.get(reverse("shop:staff_order_detail", args=[order.number])).content.decode()
+    assert "Only paid orders can be refunded." in page

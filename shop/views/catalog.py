@@ -1,0 +1,143 @@
+"""Public catalog pages: the product list (search, filters, HTMX live filtering) and the
+product page. The catalog fragments are cached under the catalog version, so any catalog
+write makes them stale; the header and the add-to-cart form stay per request."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
+
+from shop.filters import ProductFilter
+from shop.selectors.catalog import (
+    category_ancestors,
+    category_tree,
+    organizations_selling,
+    product_get_public,
+    product_list_public,
+)
+from shop.services.catalog import catalog_version
+
+PER_PAGE = 24
+LIST_TEMPLATE = "shop/catalog/product_list.html"
+DETAIL_TEMPLATE = "shop/catalog/product_detail.html"
+# Partials an HTMX request may ask for, by the id of the element it targets.
+LIST_PARTIALS = {"results": "results", "catalog": "catalog"}
+
+
+def _cache_key(page: str, request, *parts: str) -> str:
+    """Catalog version + page + HTMX target + the full query string."""
+    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:32]
+    htmx = f"hx-{request.htmx.target or ''}" if request.htmx else "full"
+    return ":".join(["shop", page, f"v{catalog_version()}", htmx, *parts, query])
+
+
+def _search_rate(group, request):
+    """Searching costs a LIKE scan: 60 searches a minute per address; browsing is free."""
+    return "60/m" if request.GET.get("q", "").strip() else None
+
+
+def _product_list_context(request) -> dict:
+    tree = category_tree()
+    product_filter = ProductFilter(
+        request.GET, queryset=product_list_public(), organizations=organizations_selling()
+    )
+    paginator = Paginator(product_filter.qs, PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    slug = request.GET.get("category", "")
+    current = next((node for node in tree if node.slug == slug), None)
+    ancestors = category_ancestors(category=current, tree=tree) if current else []
+    ancestor_ids = {node.pk for node in ancestors}
+    # Only the open branch is shown below the top level: roots, and children of the chain.
+    visible = [node for node in tree if node.parent_id is None or node.parent_id in ancestor_ids]
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("category", None)
+    return {
+        "filter": product_filter,
+        "form": product_filter.form,
+        "page_obj": page_obj,
+        "products": page_obj.object_list,
+        "categories": visible,
+        "current_category": current,
+        "ancestors": ancestors,
+        "ancestor_ids": ancestor_ids,
+        "keep_query": params.urlencode(),
+        "filtered": any(
+            request.GET.get(name)
+            for name in ("q", "category", "price_min", "price_max", "in_stock", "organization")
+        ),
+    }
+
+
+@require_GET
+@ratelimit(key="ip", rate=_search_rate, block=True)
+def product_list(request):
+    """`/shop/`: full page, or for HTMX the results (`#results`) or the whole catalog area
+    (`#catalog`, when a category link is followed)."""
+    partial = LIST_PARTIALS.get(request.htmx.target, "results") if request.htmx else "catalog"
+    key = _cache_key("list", request)
+    html = cache.get(key)
+    if html is None:
+        context = _product_list_context(request)
+        # The results answer also refreshes the category tree's links (they keep the filters).
+        context["oob_tree"] = bool(request.htmx) and partial == "results"
+        html = render_to_string(f"{LIST_TEMPLATE}#{partial}", context, request=request)
+        cache.set(key, html, settings.SHOP_CACHE_SECONDS)
+    if request.htmx:
+        response = HttpResponse(html)
+    else:
+        # Our own rendered template output, escaped when it was rendered.
+        response = render(request, LIST_TEMPLATE, {"catalog_html": mark_safe(html)})  # noqa: S308
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@require_GET
+def product_detail(request, slug: str):
+    """`/shop/p/<slug>/`: the cached product fragment plus the per-request add-to-cart
+    form. HTMX requests (quick view) get the fragment alone."""
+    key = _cache_key("product", request, slug)
+    cached = cache.get(key)
+    if cached is None:
+        product = product_get_public(slug=slug)
+        if product is None:
+            raise Http404("No such product.")
+        context = {
+            "product": product,
+            "ancestors": category_ancestors(category=product.category),
+        }
+        cached = {
+            "media": render_to_string(f"{DETAIL_TEMPLATE}#media", context, request=request),
+            "info": render_to_string(f"{DETAIL_TEMPLATE}#info", context, request=request),
+            "product": {
+                "pk": product.pk,
+                "name": product.name,
+                "stock": product.stock,
+                "summary": product.description[:160],
+            },
+        }
+        cache.set(key, cached, settings.SHOP_CACHE_SECONDS)
+    if request.htmx:
+        response = HttpResponse(cached["media"] + cached["info"])
+    else:
+        response = render(
+            request,
+            DETAIL_TEMPLATE,
+            {
+                "media_html": mark_safe(cached["media"]),  # noqa: S308 (rendered template)
+                "info_html": mark_safe(cached["info"]),  # noqa: S308
+                "product": cached["product"],
+            },
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response

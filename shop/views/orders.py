@@ -1,0 +1,292 @@
+"""Order pages: the customer's list, detail, cancel and invoice; the staff list (table,
+filters, CSV), detail, status changes and refunds."""
+
+from __future__ import annotations
+
+import csv
+from functools import wraps
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
+
+from project.accounts.roles import Role, user_has_role
+from shop.forms_checkout import OrderStatusForm, RefundForm
+from shop.models import Order
+from shop.selectors.orders import (
+    order_for_user,
+    order_search,
+    orders_for_user,
+    staff_order,
+    staff_orders,
+)
+from shop.services.invoices import invoice_filename, invoice_pdf
+from shop.services.orders import (
+    InvalidTransition,
+    order_cancel,
+    order_status_set,
+    order_status_targets,
+)
+from shop.services.refunds import RefundError, order_refund
+
+# --- customer ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def order_list(request):
+    page = Paginator(orders_for_user(request.user), 20).get_page(request.GET.get("page"))
+    template = "shop/orders/list.html#order-list" if request.htmx else "shop/orders/list.html"
+    return render(request, template, {"page_obj": page, "orders": page.object_list})
+
+
+def _own_order(request, number: str) -> Order:
+    order = order_for_user(user=request.user, number=number)
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+@login_required
+@require_GET
+def order_detail(request, number: str):
+    order = _own_order(request, number)
+    return render(request, "shop/orders/detail.html", {"order": order})
+
+
+@login_required
+@require_POST
+def order_cancel_view(request, number: str):
+    order = _own_order(request, number)
+    try:
+        order_cancel(order=order, actor=request.user)
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Order {order.number} was canceled.")
+    return redirect(order.get_absolute_url())
+
+
+def _pdf_response(order: Order) -> HttpResponse:
+    response = HttpResponse(invoice_pdf(order=order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(order)}"'
+    return response
+
+
+@login_required
+@require_GET
+def order_invoice(request, number: str):
+    return _pdf_response(_own_order(request, number))
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def staff_view(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (user_has_role(request.user, Role.STAFF) or user_has_role(request.user, Role.ADMIN)):
+            raise PermissionDenied("Staff only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search")
+    status = django_filters.ChoiceFilter(choices=Order.Status.choices, empty_label="Any status")
+    currency = django_filters.ChoiceFilter(
+        choices=[("VND", "VND"), ("KZT", "KZT"), ("USD", "USD")], empty_label="Any currency"
+    )
+    created_after = django_filters.DateFilter(
+        field_name="created",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    needs_attention = django_filters.BooleanFilter(
+        label="Needs attention",
+        method="attention",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Order
+        fields = ["q", "status", "currency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "input")
+
+    def search(self, queryset, name, value):
+        return order_search(queryset, value)
+
+    def attention(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.exclude(needs_attention="")
+        return queryset.filter(needs_attention="")
+
+
+class OrderTable(tables.Table):
+    number = tables.Column(linkify=("shop:staff_order_detail", {"number": tables.A("number")}))
+    created = tables.DateTimeColumn(format="Y-m-d H:i")
+    email = tables.Column(verbose_name="Customer")
+    status = tables.Column()
+    item_count = tables.Column(verbose_name="Items", orderable=False)
+    total = tables.Column(attrs={"td": {"class": "text-right tabular-nums"}})
+    currency = tables.Column()
+    needs_attention = tables.Column(verbose_name="Attention", orderable=False)
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "created",
+            "email",
+            "status",
+            "item_count",
+            "total",
+            "currency",
+            "needs_attention",
+        ]
+        attrs = {"id": "orders"}
+        empty_text = "No orders match."
+
+    def render_status(self, record, value):
+        tone = {
+            "paid": "badge-success",
+            "shipped": "badge-info",
+            "completed": "badge-success",
+            "pending_payment": "badge-warning",
+            "canceled": "badge-danger",
+            "refunded": "badge-danger",
+        }.get(record.status, "")
+        return format_html('<span class="badge {}">{}</span>', tone, value)
+
+    def render_needs_attention(self, value):
+        return format_html('<span class="badge badge-danger" title="{}">Look</span>', value)
+
+    def value_status(self, record):
+        return record.status
+
+    def value_needs_attention(self, value):
+        return value
+
+
+@staff_view
+@require_GET
+def staff_order_list(request):
+    filterset = OrderFilter(request.GET or None, queryset=staff_orders())
+    table = OrderTable(filterset.qs)
+    tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    if request.GET.get("_export") == "csv":
+        return _csv_response(table, "orders.csv")
+    template = "shop/orders/staff_list.html"
+    if request.htmx:
+        template += "#orders-table"
+    return render(request, template, {"filter": filterset, "table": table})
+
+
+def _csv_response(table, filename: str) -> HttpResponse:
+    """Every filtered row (not just the page), with the tables' `value_*` values."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for row in table.as_values():
+        writer.writerow(row)
+    return response
+
+
+def _staff_order(number: str) -> Order:
+    order = staff_order(number=number)
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def _staff_detail(request, order, *, status_form=None, refund_form=None, status=200):
+    return render(
+        request,
+        "shop/orders/staff_detail.html",
+        {
+            "order": order,
+            "status_form": status_form or OrderStatusForm(targets=order_status_targets(order)),
+            "refund_form": refund_form or RefundForm(order=order),
+            "can_refund": order.status in {"paid", "shipped", "completed"},
+        },
+        status=status,
+    )
+
+
+@staff_view
+@require_GET
+def staff_order_detail(request, number: str):
+    return _staff_detail(request, _staff_order(number))
+
+
+@staff_view
+@require_POST
+def staff_order_status(request, number: str):
+    order = _staff_order(number)
+    form = OrderStatusForm(request.POST, targets=order_status_targets(order))
+    if not form.is_valid():
+        return _staff_detail(request, order, status_form=form, status=400)
+    try:
+        order_status_set(
+            order=order,
+            to_status=form.cleaned_data["to_status"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        status = order.get_status_display().lower()
+        messages.success(request, f"Order {order.number} is now {status}.")
+    return redirect("shop:staff_order_detail", number=order.number)
+
+
+@staff_view
+@require_POST
+def staff_order_refund(request, number: str):
+    order = _staff_order(number)
+    form = RefundForm(request.POST, order=order)
+    if not form.is_valid():
+        return _staff_detail(request, order, refund_form=form, status=400)
+    try:
+        refund = order_refund(
+            order=order,
+            actor=request.user,
+            lines=form.cleaned_data["lines"],
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+        )
+    except RefundError as exc:
+        form.add_error(None, str(exc))
+        return _staff_detail(request, order, refund_form=form, status=400)
+    messages.success(request, f"Refunded {refund.amount} {order.currency} on {order.number}.")
+    return redirect("shop:staff_order_detail", number=order.number)
+
+
+@staff_view
+@require_GET
+def staff_order_invoice(request, number: str):
+    return _pdf_response(_staff_order(number))
