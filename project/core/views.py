@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import run_checks
+from .htmx import htmx_error_toast
 from .models import DevEmail
 
 
@@ -43,7 +44,13 @@ def dev_outbox_detail(request, pk: int):
 
 
 def ratelimited(request, exception=None):
-    """django-ratelimit's view for requests over a limit: a clear 429 page."""
-    response = render(request, "429.html", status=429)
+    """django-ratelimit's view for requests over a limit: a clear 429 page, or a toast for
+    HTMX requests."""
+    if getattr(request, "htmx", False):
+        response = htmx_error_toast(
+            request, "Too many requests. Please wait a minute and try again.", status=429
+        )
+    else:
+        response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"
     return response

@@ -339,7 +339,7 @@ def test_add_to_cart_bad_input_is_a_clear_htmx_error(client, data, status, text)
     response = client.post(reverse("shop:cart_add"), data, HTTP_HX_REQUEST="true")
     assert response.status_code == status
     assert text in response.content.decode()
-    toast = json.loads(response["HX-Trigger"])["shop-toast"]["html"]
+    toast = json.loads(response["HX-Trigger"])["toast"]["html"]
     assert text in toast
 
 

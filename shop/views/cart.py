@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_ratelimit.decorators import ratelimit
 
+from project.core.htmx import htmx_error_toast
 from shop.context_processors import MiniCart
 from shop.forms_checkout import AddToCartForm
 from shop.models import CartLine
@@ -40,22 +38,7 @@ def _user(request):
 
 
 def _error_toast(request, text: str, status: int = 400) -> HttpResponse:
-    """An HTMX error: htmx does not swap 4xx bodies, so the toast travels in an event
-    (`shop-toast`, shown by the mini-cart's listener)."""
-    html = render_to_string(
-        "components/toast.html", {"message": _Message(text, "error")}, request=request
-    )
-    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
-    response["HX-Trigger"] = json.dumps({"shop-toast": {"html": html}})
-    return response
-
-
-class _Message:
-    def __init__(self, text, tags):
-        self.text, self.tags = text, tags
-
-    def __str__(self):
-        return self.text
+    return htmx_error_toast(request, text, status)
 
 
 def _back(request, fallback="shop:cart"):

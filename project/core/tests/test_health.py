@@ -65,3 +65,18 @@ def test_metrics_exposes_prometheus_text(client):
     response = client.get("/metrics")
     assert response.status_code == 200
     assert "django_http_requests_total_by_method_total" in response.content.decode()
+
+
+def test_rate_limited_htmx_request_gets_a_toast(rf):
+    import json
+
+    from django_htmx.middleware import HtmxDetails
+
+    from project.core.views import ratelimited
+
+    request = rf.get("/shop/?q=x", HTTP_HX_REQUEST="true")
+    request.htmx = HtmxDetails(request)
+    response = ratelimited(request)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Too many requests" in json.loads(response["HX-Trigger"])["toast"]["html"]
