@@ -51,3 +51,15 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+def first_refusal(send, *, limit: int) -> int:
+    """Call `send()` until it answers 429; return how many calls were accepted first.
+
+    Fixed-window rate limits reset at a window boundary, which can fall inside a test, so
+    up to 2 × limit + 1 calls are made: whichever window the calls land in, one of them
+    must overflow, and none can refuse before `limit` calls."""
+    for accepted in range(2 * limit + 1):
+        if send().status_code == 429:
+            return accepted
+    raise AssertionError(f"no 429 after {2 * limit + 1} calls (limit {limit})")

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Events"
+
+    def ready(self):
+        from shop.kinds import kind_register
+        from shop.signals import order_paid
+
+        from .kinds import TicketKind
+        from .services import emails
+
+        kind_register(TicketKind())
+        order_paid.connect(emails.tickets_email_on_paid, dispatch_uid="events_tickets_email")

@@ -14,6 +14,7 @@ Contract, per kind:
 - `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...).
 - `refund(order_line, quantity)`: undo `quantity` units of a paid line (restock, cancel
   tickets, ...). Money is handled by the core; this is only the goods.
+- `line_links(order_lines)` (optional): links shown under the lines on the order page.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ class LineKind:
 
     def refund(self, *, order_line: OrderLine, quantity: int, actor=None) -> None:
         """Called inside the refund transaction for `quantity` units of the line."""
+
+    def line_links(self, *, order_lines: list[OrderLine]) -> dict[int, list[tuple[str, str]]]:
+        """Optional links shown under each line on the order page, by line pk — e.g. a
+        ticket's PDF. One call per kind per page."""
+        return {}
 
 
 _registry: dict[str, LineKind] = {}

@@ -63,3 +63,28 @@ def test_staff_dashboard_query_count_is_constant(client):
         return len(captured)
 
     assert queries_with(1) == queries_with(49)
+
+
+def test_customer_dashboard_lists_my_tickets_and_chats(client):
+    from events.tests.factories import TicketTypeFactory, buy
+    from support.models import Room
+
+    me = UserFactory()
+    ticket_type = TicketTypeFactory(price="100000", event__title="Saigon Night Run")
+    buy(user=me, ticket_type=ticket_type)
+    Room.objects.create(slug="my-keyboard-question", customer=me, subject="Keyboard question")
+    client.force_login(me)
+    page = client.get(reverse("dashboards:role", args=["customer"])).content.decode()
+    assert "Saigon Night Run" in page
+    assert "Keyboard question" in page
+
+
+def test_staff_dashboard_shows_the_support_queue(client):
+    from support.models import Room
+
+    Room.objects.create(
+        slug="waiting-room", customer=UserFactory(name="Hoa"), subject="Late parcel"
+    )
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    page = client.get(reverse("dashboards:role", args=["staff"])).content.decode()
+    assert "Late parcel" in page

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "project.accounts.context_processors.roles",
                 "project.core.context_processors.site",
+                "shop.context_processors.cart",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -313,6 +314,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "daphne": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -342,6 +346,7 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "shop-hold-expire": {"task": "shop.tasks.hold_expire_overdue", "schedule": 60.0},
         "shop-order-expire": {"task": "shop.tasks.order_expire_overdue", "schedule": 60.0},
+        "events-finish-overdue": {"task": "events.finish_overdue", "schedule": 900.0},
     }
 )
 if not REDIS_URL:
@@ -354,3 +359,14 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
     ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
     RATELIMIT_IP_META_KEY = "project.core.ratelimit.client_ip"
+
+# --- Support chat ------------------------------------------------------------------------
+# A socket that receives nothing for this long is closed with a system message.
+SUPPORT_IDLE_SECONDS = env_int("SUPPORT_IDLE_SECONDS", 300)
+SUPPORT_MESSAGE_MAX_LENGTH = env_int("SUPPORT_MESSAGE_MAX_LENGTH", 2000)
+# Per user, across rooms and processes: at most SUPPORT_RATE_LIMIT messages in any
+# SUPPORT_RATE_LIMIT_SECONDS (a sliding window kept in the cache).
+SUPPORT_RATE_LIMIT = env_int("SUPPORT_RATE_LIMIT", 10)
+SUPPORT_RATE_LIMIT_SECONDS = env_int("SUPPORT_RATE_LIMIT_SECONDS", 10)
+# A customer who is not connected gets at most one "new reply" e-mail per room this often.
+SUPPORT_MISSED_REPLY_MINUTES = env_int("SUPPORT_MISSED_REPLY_MINUTES", 10)

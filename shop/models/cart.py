@@ -12,7 +12,10 @@ class Cart(models.Model):
         ORDERED = "ordered", "Ordered"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="carts",
     )
     session_key = models.CharField(max_length=64, blank=True, db_index=True)

@@ -34,9 +34,7 @@ class Order(models.Model):
     shipping_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     refunded_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    delivery_type = models.CharField(
-        max_length=10, choices=Delivery.choices, default=Delivery.NONE
-    )
+    delivery_type = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NONE)
     shipping_address = models.JSONField(default=dict, blank=True)
     payment_method = models.CharField(max_length=20, blank=True)
     idempotency_key = models.CharField(max_length=64)
@@ -74,7 +72,10 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(max_digits=14, decimal_places=2)
     is_physical = models.BooleanField(default=False)
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.SET_NULL,
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="order_lines",
     )
     data = models.JSONField(default=dict, blank=True)
@@ -91,7 +92,10 @@ class OrderStatusChange(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     note = models.CharField(max_length=255, blank=True)

@@ -50,7 +50,10 @@ class Refund(models.Model):
     reference = models.CharField(max_length=64, blank=True)
     note = models.CharField(max_length=255, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created = models.DateTimeField(auto_now_add=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from shop.kinds import kind_get
 from shop.models import Order, OrderStatusChange, Payment, Refund
 
 
@@ -52,3 +53,17 @@ def order_search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
     return queryset.filter(
         Q(number__icontains=text) | Q(email__icontains=text) | Q(user__name__icontains=text)
     )
+
+
+def order_line_links(order: Order) -> dict[int, list[tuple[str, str]]]:
+    """Each kind's extra links for the order's lines (e.g. ticket PDFs), by line pk."""
+    by_kind: dict[str, list] = {}
+    for line in order.lines.all():
+        by_kind.setdefault(line.kind, []).append(line)
+    links: dict[int, list[tuple[str, str]]] = {}
+    for code, lines in by_kind.items():
+        try:
+            links.update(kind_get(code).line_links(order_lines=lines))
+        except LookupError:
+            continue
+    return links

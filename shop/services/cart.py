@@ -389,8 +389,13 @@ def hold_expire_overdue() -> int:
     for pk in pks:
         with transaction.atomic():
             line = (
-                CartLine.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, held_quantity__gt=0, hold_expires_at__lte=timezone.now())
+                CartLine.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    pk=pk,
+                    cart__status=Cart.Status.ACTIVE,
+                    held_quantity__gt=0,
+                    hold_expires_at__lte=timezone.now(),
+                )
                 .first()
             )
             if line is None:

@@ -63,10 +63,10 @@ def order_place(
 ) -> Order:
     """Turn the cart into an order.
 
-    Locks: the cart row (`select_for_update`), then each kind's stock for the lines whose
-    hold lapsed, taken in (kind, ref) order so two checkouts never wait on each other in a
-    cycle; the product kind uses a conditional UPDATE. Raises CheckoutError listing what is
-    no longer available; nothing is taken then (the transaction rolls back)."""
+    Locks: the cart row and its lines (`select_for_update`), then each kind's stock for the
+    lines whose hold lapsed, taken in (kind, ref) order so two checkouts never wait on each
+    other in a cycle; the product kind uses a conditional UPDATE. Raises CheckoutError
+    listing what is no longer available; nothing is taken then (the transaction rolls back)."""
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > 64:
         raise CheckoutError("This checkout form has expired; please review your order again.")
@@ -100,7 +100,12 @@ def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, paym
             if existing is not None:
                 return existing
             raise CheckoutError("This cart has already been checked out.")
-        lines = sorted(cart.lines.all(), key=lambda line: (line.kind, line.ref))
+        # Locking the lines keeps the hold-expiry task from giving back a hold this order
+        # is about to take over (it skips locked lines).
+        lines = sorted(
+            CartLine.objects.select_for_update().filter(cart=cart),
+            key=lambda line: (line.kind, line.ref),
+        )
         if not lines:
             raise CheckoutError("Your cart is empty.")
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import first_refusal
 from project.accounts.tests.factories import PASSWORD, UserFactory
 from shop.models import Cart, CartLine
 from shop.selectors.cart import cart_totals
@@ -345,12 +346,13 @@ def test_add_to_cart_bad_input_is_a_clear_htmx_error(client, data, status, text)
 
 def test_add_to_cart_is_rate_limited(client):
     product = ProductFactory(stock=100)
-    for _ in range(30):
-        client.post(reverse("shop:cart_add"), {"kind": "product", "ref": product.pk, "quantity": 1})
-    response = client.post(
-        reverse("shop:cart_add"), {"kind": "product", "ref": product.pk, "quantity": 1}
-    )
-    assert response.status_code == 429
+
+    def add():
+        return client.post(
+            reverse("shop:cart_add"), {"kind": "product", "ref": product.pk, "quantity": 1}
+        )
+
+    assert first_refusal(add, limit=30) >= 30
 
 
 def test_cart_page_changes_quantity_and_removes_with_htmx(client):

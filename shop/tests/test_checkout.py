@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from conftest import first_refusal
 from project.accounts.models import Address
 from project.accounts.tests.factories import UserFactory
 from shop.models import Cart, CartLine, Order, Product
@@ -258,6 +259,7 @@ def test_place_shows_what_is_gone(client, buyer):
 
 
 def test_checkout_place_is_rate_limited(client, buyer):
-    for _ in range(10):
-        client.post(reverse("shop:checkout_place"), {"idempotency_key": "x"})
-    assert client.post(reverse("shop:checkout_place"), {"idempotency_key": "x"}).status_code == 429
+    def place():
+        return client.post(reverse("shop:checkout_place"), {"idempotency_key": "x"})
+
+    assert first_refusal(place, limit=10) >= 10

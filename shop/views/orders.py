@@ -23,6 +23,7 @@ from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Order
 from shop.selectors.orders import (
     order_for_user,
+    order_line_links,
     order_search,
     orders_for_user,
     staff_order,
@@ -59,7 +60,9 @@ def _own_order(request, number: str) -> Order:
 @require_GET
 def order_detail(request, number: str):
     order = _own_order(request, number)
-    return render(request, "shop/orders/detail.html", {"order": order})
+    return render(
+        request, "shop/orders/detail.html", {"order": order, "line_links": order_line_links(order)}
+    )
 
 
 @login_required

@@ -16,10 +16,16 @@ from .conftest import PHONE, assert_no_horizontal_scroll, open_menu
 
 def test_guest_cart_login_checkout_pay_and_invoice(site, page: Page):
     keyboards = CategoryFactory(name="Keyboards", slug="keyboards")
-    ProductFactory(category=keyboards, name="Walnut case", slug="walnut-case", stock=5,
-                   price=Decimal("1250000"))
-    ProductFactory(category=keyboards, name="Brass plate", slug="brass-plate", stock=5,
-                   price=Decimal("450000"))
+    ProductFactory(
+        category=keyboards,
+        name="Walnut case",
+        slug="walnut-case",
+        stock=5,
+        price=Decimal("1250000"),
+    )
+    ProductFactory(
+        category=keyboards, name="Brass plate", slug="brass-plate", stock=5, price=Decimal("450000")
+    )
     shopper = UserFactory(email="shopper@example.com", verified=True)
 
     # Browse and filter.

@@ -12,8 +12,10 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
-    emails = [f"{name}@tessera.test" for name in
-              ("admin", "staff", "manager", "booster", "organizer", "customer")]
+    emails = [
+        f"{name}@tessera.test"
+        for name in ("admin", "staff", "manager", "booster", "organizer", "customer")
+    ]
     assert User.objects.filter(email__in=emails).count() == 6
     assert all(email in out for email in emails)
     assert "tessera-demo" in out
@@ -45,7 +47,8 @@ def test_seed_demo_refuses_the_public_password_in_production(settings):
 def test_google_login_shows_only_when_configured(client, settings):
     assert "Google" not in client.get("/accounts/login/").content.decode()
     settings.SOCIALACCOUNT_PROVIDERS = {
-        "google": {"APPS": [{"client_id": "id.apps.googleusercontent.com", "secret": "s",
-                             "key": ""}]}
+        "google": {
+            "APPS": [{"client_id": "id.apps.googleusercontent.com", "secret": "s", "key": ""}]
+        }
     }
     assert "Google" in client.get("/accounts/login/").content.decode()

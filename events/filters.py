@@ -1,0 +1,146 @@
+"""FilterSets over the selectors' querysets: the public event list and the organizer's
+attendee list. None adds a query per row."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Attendee, Event, SportType
+
+INPUT = {"class": "input"}
+
+
+class EventFilter(django_filters.FilterSet):
+    WHEN = [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All dates")]
+    PRICE = [("free", "Free"), ("paid", "Paid")]
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Search",
+        widget=forms.TextInput(
+            attrs={
+                **INPUT,
+                "type": "search",
+                "placeholder": "Search events…",
+                "autocomplete": "off",
+                "maxlength": "100",
+            }
+        ),
+    )
+    sport = django_filters.ChoiceFilter(
+        field_name="sport_type",
+        choices=SportType.choices,
+        empty_label="All sports",
+        label="Sport",
+        widget=forms.Select(attrs=INPUT),
+    )
+    city = django_filters.CharFilter(
+        field_name="location__city",
+        lookup_expr="iexact",
+        label="City",
+        widget=forms.TextInput(
+            attrs={**INPUT, "list": "event-cities", "placeholder": "Any city", "maxlength": "100"}
+        ),
+    )
+    date_from = django_filters.DateFilter(
+        field_name="ends_at",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={**INPUT, "type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={**INPUT, "type": "date"}),
+    )
+    format = django_filters.ChoiceFilter(
+        choices=Event.Format.choices,
+        empty_label="Online or in person",
+        label="Format",
+        widget=forms.Select(attrs=INPUT),
+    )
+    price = django_filters.ChoiceFilter(
+        method="filter_price",
+        choices=PRICE,
+        empty_label="Free or paid",
+        label="Price",
+        widget=forms.Select(attrs=INPUT),
+    )
+    when = django_filters.ChoiceFilter(
+        method="filter_when",
+        choices=WHEN,
+        empty_label=None,
+        label="When",
+        widget=forms.Select(attrs=INPUT),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["q", "sport", "city", "date_from", "date_to", "format", "price", "when"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Upcoming is the default: absent or blank `when` means upcoming.
+        if data is not None and not data.get("when"):
+            data = data.copy()
+            data["when"] = "upcoming"
+        super().__init__(data, *args, **kwargs)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(organization__name__icontains=value)
+        )
+
+    def filter_price(self, queryset, name, value):
+        return queryset.filter(is_free=(value == "free"))
+
+    def filter_when(self, queryset, name, value):
+        now = timezone.now()
+        if value == "past":
+            return queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+        if value == "all":
+            return queryset
+        return queryset.filter(ends_at__gte=now).exclude(status=Event.Status.CANCELED)
+
+
+class AttendeeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Search",
+        widget=forms.TextInput(
+            attrs={
+                **INPUT,
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": "Name, e-mail, order or code…",
+                "maxlength": "100",
+            }
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Attendee.Status.choices, empty_label="Any status", widget=forms.Select(attrs=INPUT)
+    )
+    ticket_type = django_filters.ModelChoiceFilter(
+        queryset=None, empty_label="Any ticket type", widget=forms.Select(attrs=INPUT)
+    )
+
+    class Meta:
+        model = Attendee
+        fields = ["q", "status", "ticket_type"]
+
+    def __init__(self, data=None, *args, event, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["ticket_type"].queryset = event.ticket_types.all()
+
+    def filter_q(self, queryset, name, value):
+        from .selectors import attendee_search
+
+        return attendee_search(queryset, value)

@@ -1,0 +1,261 @@
+"""Organizer forms (plain forms: validation never touches an instance; the services write)
+and the buyer's small forms (register, attendee name, check-in code)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+
+from shop.models import Currency
+
+from .models import Event, SportType
+
+INPUT = {"class": "input"}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+COVER_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _datetime(**kwargs):
+    return forms.DateTimeField(
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(
+            attrs={**INPUT, "type": "datetime-local"}, format=DATETIME_FORMAT
+        ),
+        **kwargs,
+    )
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
+    sport_type = forms.ChoiceField(choices=SportType.choices, widget=forms.Select(attrs=INPUT))
+    format = forms.ChoiceField(
+        choices=Event.Format.choices,
+        initial=Event.Format.OFFLINE,
+        widget=forms.Select(attrs=INPUT),
+    )
+    starts_at = _datetime(label="Starts")
+    ends_at = _datetime(label="Ends")
+    is_free = forms.BooleanField(required=False, label="Free event (registration, no payment)")
+    description = forms.CharField(
+        required=False, max_length=10000, widget=forms.Textarea(attrs={**INPUT, "rows": 5})
+    )
+    schedule = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(
+            attrs={**INPUT, "rows": 4, "placeholder": "07:00 Warm-up\n07:30 Start"}
+        ),
+        help_text="One item a line.",
+    )
+    cover_image = forms.ImageField(
+        required=False,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="JPEG, PNG or WebP, at most 5 MB.",
+    )
+    # In person
+    country = forms.CharField(
+        max_length=100, required=False, initial="Vietnam", widget=forms.TextInput(attrs=INPUT)
+    )
+    city = forms.CharField(max_length=100, required=False, widget=forms.TextInput(attrs=INPUT))
+    address = forms.CharField(max_length=255, required=False, widget=forms.TextInput(attrs=INPUT))
+    map_url = forms.URLField(
+        label="Map link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=INPUT),
+    )
+    latitude = forms.DecimalField(
+        required=False,
+        min_value=Decimal("-90"),
+        max_value=Decimal("90"),
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        min_value=Decimal("-180"),
+        max_value=Decimal("180"),
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
+    )
+    # Online
+    stream_url = forms.URLField(
+        label="Stream or meeting link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=INPUT),
+        help_text="Shown only to ticket holders.",
+    )
+    instructions = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={**INPUT, "rows": 3}),
+        help_text="How to join; shown only to ticket holders.",
+    )
+
+    PLACE_FIELDS = {
+        Event.Format.OFFLINE: ("country", "city", "address", "map_url", "latitude", "longitude"),
+        Event.Format.ONLINE: ("stream_url", "instructions"),
+    }
+
+    def __init__(self, *args, event: Event | None = None, **kwargs):
+        self.event = event
+        if event is not None and "initial" not in kwargs:
+            initial = {
+                key: getattr(event, key)
+                for key in (
+                    "title",
+                    "sport_type",
+                    "format",
+                    "starts_at",
+                    "ends_at",
+                    "is_free",
+                    "description",
+                    "schedule",
+                    "cover_image",
+                )
+            }
+            location = getattr(event, "location", None)
+            if location is not None:
+                initial.update(
+                    {key: getattr(location, key) for key in self.PLACE_FIELDS["offline"]}
+                )
+            info = getattr(event, "online_info", None)
+            if info is not None:
+                initial.update({key: getattr(info, key) for key in self.PLACE_FIELDS["online"]})
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def clean_cover_image(self):
+        image = self.cleaned_data.get("cover_image")
+        if image and getattr(image, "size", 0) > COVER_MAX_BYTES:
+            raise forms.ValidationError("The image is larger than 5 MB.")
+        return image
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The event must end after it starts.")
+        if data.get("format") == Event.Format.OFFLINE and not data.get("city"):
+            self.add_error("city", "Give the city for an in-person event.")
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lng is None):
+            self.add_error("longitude", "Give both coordinates, or neither.")
+        return data
+
+
+class TicketTypeForm(forms.Form):
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=INPUT))
+    description = forms.CharField(
+        max_length=255, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+    price = forms.DecimalField(
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal("0"),
+        widget=forms.NumberInput(attrs={**INPUT, "step": "0.01", "inputmode": "decimal"}),
+    )
+    currency = forms.ChoiceField(
+        choices=Currency.choices, initial=Currency.VND, widget=forms.Select(attrs=INPUT)
+    )
+    quantity = forms.IntegerField(
+        min_value=1, max_value=100000, widget=forms.NumberInput(attrs=INPUT)
+    )
+    sales_start = _datetime(
+        required=False, label="Sales start", help_text="Empty: on sale once published."
+    )
+    sales_end = _datetime(
+        required=False, label="Sales end", help_text="Empty: until the event ends."
+    )
+    max_per_order = forms.IntegerField(
+        min_value=1, max_value=99, initial=10, widget=forms.NumberInput(attrs=INPUT)
+    )
+    position = forms.IntegerField(
+        min_value=0, initial=0, required=False, widget=forms.NumberInput(attrs=INPUT)
+    )
+
+    def __init__(self, *args, event: Event, ticket_type=None, **kwargs):
+        self.event = event
+        if ticket_type is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                key: getattr(ticket_type, key)
+                for key in (
+                    "name",
+                    "description",
+                    "price",
+                    "currency",
+                    "quantity",
+                    "sales_start",
+                    "sales_end",
+                    "max_per_order",
+                    "position",
+                )
+            }
+        super().__init__(*args, **kwargs)
+        if event.is_free:
+            self.fields["price"].help_text = "This event is free: tickets cost 0."
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
+    def clean(self):
+        data = super().clean()
+        if self.event.is_free and data.get("price"):
+            self.add_error("price", "This event is free: its tickets must cost 0.")
+        start, end = data.get("sales_start"), data.get("sales_end")
+        if start and end and end <= start:
+            self.add_error("sales_end", "Sales must end after they start.")
+        if end and end > self.event.ends_at:
+            self.add_error("sales_end", "Sales cannot go on after the event ends.")
+        return data
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={**INPUT, "placeholder": "e.g. Storm warning for the race day"}
+        ),
+        help_text="Sent to every attendee with their refund.",
+    )
+    confirm = forms.BooleanField(label="Yes, cancel the event, refund and notify every attendee")
+
+
+class RegisterForm(forms.Form):
+    ticket_type = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
+    token = forms.CharField(max_length=40, min_length=8)
+
+
+class AttendeeNameForm(forms.Form):
+    name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={**INPUT, "autocomplete": "name"})
+    )
+
+
+class CheckinForm(forms.Form):
+    code = forms.CharField(
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                **INPUT,
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "placeholder": "Ticket code",
+                "enterkeyhint": "go",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()

@@ -1,0 +1,91 @@
+"""Tickets as a cart-line kind: `ref` is the ticket type's pk. Registered by
+`EventsConfig.ready()`; the shop never imports this module."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from shop.kinds import LineKind, NotAvailable, Offer
+
+
+class TicketKind(LineKind):
+    code = "ticket"
+    label = "Ticket"
+    holds = True
+
+    def offers(self, refs: list[str]) -> dict[str, Offer]:
+        """Ticket types of published events whose sales window is open, in one query."""
+        from .models import Event, TicketType
+        from .services.tickets import ticket_type_id
+
+        ids = {pk for pk in (ticket_type_id(ref) for ref in refs) if pk}
+        if not ids:
+            return {}
+        now = timezone.now()
+        ticket_types = (
+            TicketType.objects.filter(pk__in=ids, event__status=Event.Status.PUBLISHED)
+            .filter(Q(sales_start__isnull=True) | Q(sales_start__lte=now))
+            .filter(Q(sales_end__gt=now) | Q(sales_end__isnull=True, event__ends_at__gt=now))
+            .select_related("event")
+        )
+        return {
+            str(ticket_type.pk): Offer(
+                title=f"{ticket_type.event.title} · {ticket_type.name}",
+                unit_price=ticket_type.price,
+                currency=ticket_type.currency,
+                url=ticket_type.event.get_absolute_url(),
+                image_url=(
+                    ticket_type.event.cover_image.url if ticket_type.event.cover_image else ""
+                ),
+                is_physical=False,
+                available=ticket_type.available,
+                organization_id=ticket_type.event.organization_id,
+                max_per_order=ticket_type.max_per_order,
+            )
+            for ticket_type in ticket_types
+        }
+
+    def hold(self, *, ref: str, quantity: int, user=None) -> None:
+        """Conditional UPDATE on the ticket type's `sold_or_held` (see services.tickets)."""
+        from .services.tickets import ticket_hold, ticket_type_id
+
+        type_id = ticket_type_id(ref)
+        if type_id is None:
+            raise NotAvailable("This ticket type does not exist.", available=0)
+        ticket_hold(ticket_type_id=type_id, quantity=quantity)
+
+    def release(self, *, ref: str, quantity: int, reason: str = "", actor=None) -> None:
+        from .services.tickets import ticket_release, ticket_type_id
+
+        type_id = ticket_type_id(ref)
+        if type_id is not None:
+            ticket_release(ticket_type_id=type_id, quantity=quantity)
+
+    def fulfil(self, *, order_line) -> None:
+        from .services.tickets import tickets_issue
+
+        tickets_issue(order_line=order_line)
+
+    def refund(self, *, order_line, quantity: int, actor=None) -> None:
+        from .services.tickets import tickets_refund
+
+        tickets_refund(order_line=order_line, quantity=quantity)
+
+    def line_links(self, *, order_lines):
+        from django.urls import reverse
+
+        from .models import Attendee
+
+        links: dict[int, list[tuple[str, str]]] = {}
+        attendees = Attendee.objects.filter(
+            order_line__in=order_lines, status__in=Attendee.VALID
+        ).order_by("pk")
+        for attendee in attendees:
+            links.setdefault(attendee.order_line_id, []).append(
+                (
+                    f"Ticket PDF · {attendee.name}",
+                    reverse("events:ticket_pdf", kwargs={"code": attendee.code}),
+                )
+            )
+        return links

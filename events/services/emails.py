@@ -1,0 +1,88 @@
+"""E-mails about tickets, all through the outbox:
+
+- "Your tickets": queued when the shop announces a paid order (`shop.signals.order_paid`)
+  that holds tickets; built when sent, with one PDF ticket per attendee attached, so no
+  PDF is rendered while a request or the payment transaction waits.
+- "Event canceled": one per buyer, queued by `event_cancel` with the refund.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from project.core.outbox import email_enqueue, outbox_enqueue, outbox_handler
+
+logger = logging.getLogger("tessera.events")
+
+TICKETS_EMAIL = "events_tickets_email"
+
+
+def tickets_email_on_paid(sender, order, **kwargs) -> None:
+    """`order_paid` receiver (sent after commit): queue "Your tickets" for ticket orders."""
+    if not order.lines.filter(kind="ticket").exists():
+        return
+    with transaction.atomic():
+        outbox_enqueue(kind=TICKETS_EMAIL, payload={"order": order.pk})
+
+
+def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:
+    from events.pdf import ticket_filename, ticket_pdf
+    from events.selectors import tickets_for_order
+    from shop.models import Order
+
+    order = Order.objects.select_related("user").get(pk=order_pk)
+    attendees = list(tickets_for_order(order=order))
+    if not attendees:
+        return None
+    context = {
+        "order": order,
+        "attendees": attendees,
+        "customer_name": order.user.name or order.email.split("@")[0],
+        "tickets_url": settings.SITE_URL + "/events/my-tickets/",
+        "site_url": settings.SITE_URL,
+    }
+    events = sorted({attendee.ticket_type.event.title for attendee in attendees})
+    message = EmailMultiAlternatives(
+        subject=f"Your tickets: {', '.join(events)}"[:150],
+        body=render_to_string("events/emails/tickets.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[order.email],
+    )
+    message.attach_alternative(render_to_string("events/emails/tickets.html", context), "text/html")
+    for attendee in attendees:
+        message.attach(ticket_filename(attendee), ticket_pdf(attendee=attendee), "application/pdf")
+    return message
+
+
+@outbox_handler(TICKETS_EMAIL)
+def _send_tickets(payload: dict) -> None:
+    message = tickets_email_build(order_pk=payload["order"])
+    if message is not None:
+        message.send()
+
+
+def event_canceled_email_queue(*, event, email: str, name: str, tickets: int, refund=None) -> None:
+    """Tell one buyer their tickets for `event` are canceled (and what was refunded).
+    Call inside the cancel transaction: the outbox sends it after commit."""
+    context = {
+        "event": event,
+        "name": name,
+        "tickets": tickets,
+        "refund": refund,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Canceled: {event.title}"[:150],
+        body=render_to_string("events/emails/canceled.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email],
+    )
+    message.attach_alternative(
+        render_to_string("events/emails/canceled.html", context), "text/html"
+    )
+    email_enqueue(message=message)

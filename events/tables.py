@@ -1,0 +1,130 @@
+"""django-tables2 tables for the organizer pages: events and attendees."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import Attendee, Event
+
+STATUS_BADGES = {
+    Event.Status.DRAFT: "badge",
+    Event.Status.PUBLISHED: "badge badge-success",
+    Event.Status.FINISHED: "badge badge-info",
+    Event.Status.CANCELED: "badge badge-danger",
+    Attendee.Status.PAID: "badge badge-success",
+    Attendee.Status.CHECKED_IN: "badge badge-info",
+    Attendee.Status.RESERVED: "badge badge-warning",
+    Attendee.Status.REFUNDED: "badge badge-danger",
+    Attendee.Status.CANCELED: "badge badge-danger",
+}
+
+
+def status_badge(value, label):
+    return format_html('<span class="{}">{}</span>', STATUS_BADGES.get(value, "badge"), label)
+
+
+class EventTable(tables.Table):
+    title = tables.Column(
+        linkify=lambda record: reverse(
+            "events_org:detail", args=[record.organization.slug, record.pk]
+        )
+    )
+    starts_at = tables.DateTimeColumn(verbose_name="Starts", format="D j M Y, H:i")
+    place = tables.Column(empty_values=(), orderable=False, verbose_name="Where")
+    status = tables.Column()
+    sold = tables.Column(
+        empty_values=(),
+        verbose_name="Sold / capacity",
+        order_by=("tickets_sold",),
+        attrs={"td": {"class": "whitespace-nowrap"}},
+    )
+    checked_in = tables.Column(verbose_name="Checked in")
+
+    class Meta:
+        model = Event
+        fields = ("title", "starts_at", "place", "status", "sold", "checked_in")
+        attrs = {"id": "events"}
+        order_by = ("-starts_at",)
+        empty_text = "No events yet."
+
+    def render_place(self, record):
+        if record.format == Event.Format.ONLINE:
+            return "Online"
+        location = getattr(record, "location", None)
+        return location.city if location else "—"
+
+    def render_status(self, record):
+        return status_badge(record.status, record.get_status_display())
+
+    def render_sold(self, record):
+        return f"{record.tickets_sold} / {record.capacity}"
+
+
+class AttendeeTable(tables.Table):
+    name = tables.Column()
+    ticket_type = tables.Column(
+        accessor="ticket_type__name", verbose_name="Ticket type", order_by=("ticket_type__name",)
+    )
+    buyer = tables.Column(accessor="buyer__email", verbose_name="Buyer", default="—")
+    order = tables.Column(
+        accessor="order_line__order__number",
+        verbose_name="Order",
+        default="—",
+        order_by=("order_line__order__number",),
+    )
+    status = tables.Column()
+    checked_in_at = tables.DateTimeColumn(verbose_name="Checked in", format="H:i, j M", default="—")
+    code = tables.Column(verbose_name="Code", orderable=False)
+
+    class Meta:
+        model = Attendee
+        fields = ("name", "ticket_type", "buyer", "order", "status", "checked_in_at", "code")
+        attrs = {"id": "attendees"}
+        order_by = ("name",)
+        empty_text = "No attendees match."
+
+    def render_status(self, record):
+        return status_badge(record.status, record.get_status_display())
+
+    def render_code(self, value):
+        return format_html('<code class="text-xs text-slate-500">{}…</code>', value[:8])
+
+
+CSV_HEADER = [
+    "name",
+    "ticket_type",
+    "status",
+    "buyer_email",
+    "order",
+    "code",
+    "checked_in_at",
+    "issued",
+]
+
+
+def _csv_safe(value) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def attendee_csv_row(attendee: Attendee) -> list[str]:
+    def when(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    return [
+        _csv_safe(value)
+        for value in (
+            attendee.name,
+            attendee.ticket_type.name,
+            attendee.get_status_display(),
+            attendee.buyer.email if attendee.buyer_id else "",
+            attendee.order_line.order.number if attendee.order_line_id else "",
+            attendee.code,
+            when(attendee.checked_in_at),
+            when(attendee.created),
+        )
+    ]

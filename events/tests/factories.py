@@ -1,0 +1,115 @@
+"""Factories and small helpers for the events tests: events on sale, and buying tickets
+through the real cart, checkout and mock payment services."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from events.models import Event, EventLocation, EventOnlineInfo, TicketType
+from project.organizations.tests.factories import OrganizationFactory
+from shop.models import Cart, Order, Payment
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Sunrise Run {n}")
+    slug = factory.Sequence(lambda n: f"sunrise-run-{n}")
+    sport_type = "running"
+    format = Event.Format.OFFLINE
+    status = Event.Status.PUBLISHED
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=3))
+    description = "A morning run along the river."
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventLocation
+
+    event = factory.SubFactory(EventFactory)
+    city = "Ho Chi Minh City"
+    address = "Nguyen Hue Walking Street"
+    latitude = Decimal("10.774300")
+    longitude = Decimal("106.703800")
+
+
+class OnlineInfoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventOnlineInfo
+
+    event = factory.SubFactory(EventFactory, format=Event.Format.ONLINE)
+    stream_url = "https://meet.example.com/secret-room-42"
+    instructions = "Join ten minutes early."
+
+
+class TicketTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TicketType
+
+    event = factory.SubFactory(EventFactory)
+    name = "Standard"
+    price = Decimal("250000")
+    currency = "VND"
+    quantity = 100
+
+
+def free_ticket_type(**kwargs) -> TicketType:
+    event = EventFactory(is_free=True, **kwargs.pop("event_kwargs", {}))
+    return TicketTypeFactory(event=event, price=Decimal("0"), name="Place", **kwargs)
+
+
+def user_cart(user) -> Cart:
+    cart = Cart.objects.filter(user=user, status=Cart.Status.ACTIVE).first()
+    return cart or Cart.objects.create(user=user)
+
+
+def order_for(*, user, ticket_type: TicketType, quantity: int = 1) -> Order:
+    """Put tickets in the user's cart and place the order (unpaid unless free)."""
+    from shop.services.cart import cart_add
+    from shop.services.checkout import order_place
+
+    cart = user_cart(user)
+    cart_add(cart=cart, kind="ticket", ref=str(ticket_type.pk), quantity=quantity, user=user)
+    return order_place(
+        cart=cart,
+        user=user,
+        idempotency_key=secrets.token_hex(8),
+        delivery_type="none",
+        shipping_address=None,
+        payment_method="mock",
+    )
+
+
+def pay(order: Order):
+    """Pay an order through the mock provider's signed callback, as its sandbox does."""
+    from shop.payments.mock import mock_callback_params
+    from shop.payments.services import payment_confirm
+
+    payment = Payment.objects.create(
+        order=order,
+        provider="mock",
+        reference=f"T{secrets.token_hex(8).upper()}",
+        amount=order.total,
+        currency=order.currency,
+    )
+    result = payment_confirm(
+        provider_code="mock", params=mock_callback_params(payment=payment, approved=True)
+    )
+    order.refresh_from_db()
+    return result
+
+
+def buy(*, user, ticket_type: TicketType, quantity: int = 1) -> Order:
+    order = order_for(user=user, ticket_type=ticket_type, quantity=quantity)
+    if order.status != Order.Status.PAID:
+        result = pay(order)
+        assert result.outcome == "paid", result
+    return order
