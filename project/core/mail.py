@@ -8,33 +8,48 @@ from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 
 class ConsoleOutboxBackend(ConsoleBackend):
     def send_messages(self, email_messages):
-        from .models import DevEmail
-
         sent = super().send_messages(email_messages)
-        for message in email_messages:
-            html = next(
-                (
-                    c
-                    for c, mimetype in getattr(message, "alternatives", [])
-                    if mimetype == "text/html"
-                ),
-                "",
-            )
-            DevEmail.objects.create(
-                subject=str(message.subject)[:255],
-                from_email=message.from_email or "",
-                to=", ".join(message.recipients()),
-                body_text=message.body or "",
-                body_html=html,
-                attachments=[
-                    {
-                        "filename": name,
-                        "mimetype": mimetype,
-                        "content": base64.b64encode(
-                            content if isinstance(content, bytes) else content.encode()
-                        ).decode(),
-                    }
-                    for name, content, mimetype in message.attachments
-                ],
-            )
+        _keep_copies(email_messages)
         return sent
+
+
+class DevOutboxBackend(ConsoleBackend):
+    """Only the development outbox copy, nothing on the console (used while seeding)."""
+
+    def send_messages(self, email_messages):
+        _keep_copies(email_messages)
+        return len(email_messages)
+
+
+def email_html(message) -> str:
+    """The HTML alternative of a message, or ""."""
+    alternatives = getattr(message, "alternatives", [])
+    return next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+
+
+def email_attachments(message) -> list[dict]:
+    """A message's attachments as JSON-safe dicts (content base64-encoded)."""
+    return [
+        {
+            "filename": filename,
+            "content": base64.b64encode(
+                content if isinstance(content, bytes) else content.encode()
+            ).decode(),
+            "mimetype": mimetype,
+        }
+        for filename, content, mimetype in message.attachments
+    ]
+
+
+def _keep_copies(email_messages) -> None:
+    from .models import DevEmail
+
+    for message in email_messages:
+        DevEmail.objects.create(
+            subject=str(message.subject)[:255],
+            from_email=message.from_email or "",
+            to=", ".join(message.recipients()),
+            body_text=message.body or "",
+            body_html=email_html(message),
+            attachments=email_attachments(message),
+        )

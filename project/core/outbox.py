@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from .mail import email_attachments, email_html
 from .models import OutboxMessage
 
 logger = logging.getLogger("tessera.outbox")
@@ -90,32 +91,14 @@ def outbox_redeliver_stuck() -> int:
 
 def email_enqueue(*, message: EmailMultiAlternatives) -> OutboxMessage:
     """Queue a built e-mail (text, optional HTML alternative, attachments)."""
-    html = next(
-        (
-            content
-            for content, mimetype in getattr(message, "alternatives", [])
-            if mimetype == "text/html"
-        ),
-        "",
-    )
-    attachments = [
-        {
-            "filename": filename,
-            "content": base64.b64encode(
-                content if isinstance(content, bytes) else content.encode()
-            ).decode(),
-            "mimetype": mimetype,
-        }
-        for filename, content, mimetype in message.attachments
-    ]
     payload = {
         "subject": str(message.subject),
         "body": message.body,
-        "html": html,
+        "html": email_html(message),
         "from_email": message.from_email,
         "to": list(message.to),
         "reply_to": list(message.reply_to),
-        "attachments": attachments,
+        "attachments": email_attachments(message),
     }
     return outbox_enqueue(kind="email", payload=payload)
 

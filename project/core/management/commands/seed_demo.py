@@ -4,6 +4,7 @@ Each app may provide a `demo` module with `seed(*, out)`; they run in INSTALLED_
 so later apps can rely on the accounts and organizations made before them.
 """
 
+from contextlib import nullcontext
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -11,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from project.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -31,7 +33,15 @@ class Command(BaseCommand):
                 "Refusing to create accounts with the public demo password under production "
                 "settings. Pass --allow-demo-password if this really is a demo deployment."
             )
-        with transaction.atomic():
+        quiet_mail = settings.EMAIL_BACKEND == "project.core.mail.ConsoleOutboxBackend"
+        # Demo orders send their e-mails; keep them in the development outbox instead of
+        # printing hundreds of lines before the account list.
+        with (
+            override_settings(EMAIL_BACKEND="project.core.mail.DevOutboxBackend")
+            if quiet_mail
+            else nullcontext(),
+            transaction.atomic(),
+        ):
             for app_config in apps.get_app_configs():
                 module_name = f"{app_config.name}.demo"
                 if find_spec(module_name) is None:
