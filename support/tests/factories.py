@@ -10,6 +10,7 @@ from support.models import Membership, Message, Room
 class RoomFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Room
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"room-{n}")
     customer = factory.SubFactory(UserFactory)
