@@ -76,3 +76,28 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
     search_fields = ["order__number", "note"]
     list_select_related = ["order", "actor"]
     raw_id_fields = ["order", "actor"]
+
+
+@admin.register(CartLine)
+class CartLineAdmin(admin.ModelAdmin):
+    list_display = ["pk", "cart", "kind", "ref", "quantity", "held_quantity", "hold_expires_at"]
+    list_filter = ["kind"]
+    search_fields = ["ref", "cart__user__email"]
+    raw_id_fields = ["cart"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    list_display = [
+        "order",
+        "kind",
+        "title",
+        "quantity",
+        "refunded_quantity",
+        "line_total",
+        "organization",
+    ]
+    list_filter = ["kind", "is_physical"]
+    search_fields = ["order__number", "title", "ref"]
+    raw_id_fields = ["order", "organization"]
+    list_select_related = ["order", "organization"]
