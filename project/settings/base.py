@@ -164,17 +164,28 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "tessera.cache"
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500),
-                "expiry": 10,
-                "prefix": "tessera",
-            },
+    # "pubsub" (default) pushes each group message to every process over Redis pub/sub in
+    # one round trip; "core" queues per channel (with capacity and expiry) and polls.
+    CHANNEL_LAYER_FLAVOUR = env("CHANNEL_LAYER_FLAVOUR", "pubsub")
+    if CHANNEL_LAYER_FLAVOUR == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [REDIS_URL],
+                    "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500),
+                    "expiry": 10,
+                    "prefix": "tessera",
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": "tessera"},
+            }
+        }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

@@ -37,12 +37,13 @@ def test_healthz_names_an_unreachable_cache(client, settings):
     assert "cache" in response.json()["failing"]
 
 
-def test_healthz_names_an_unreachable_channel_layer(client, settings):
+@pytest.mark.parametrize(
+    "backend",
+    ["channels_redis.core.RedisChannelLayer", "channels_redis.pubsub.RedisPubSubChannelLayer"],
+)
+def test_healthz_names_an_unreachable_channel_layer(client, settings, backend):
     settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
-        }
+        "default": {"BACKEND": backend, "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
     }
     response = client.get(reverse("healthz"))
     assert response.status_code == 503

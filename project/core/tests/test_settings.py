@@ -72,7 +72,7 @@ def test_service_urls_switch_to_postgres_and_redis():
     conf = json.loads(result.stdout.strip().splitlines()[-1])
     assert conf["db"] == "django.db.backends.postgresql"
     assert conf["cache"] == "django_redis.cache.RedisCache"
-    assert conf["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert conf["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert conf["eager"] is False
     assert conf["broker"] == "redis://cache.internal:6379/0"
 
@@ -102,3 +102,15 @@ def test_check_deploy_flags_the_embedded_default(settings_module):
     )
     assert result.returncode != 0
     assert "security.W" in result.stdout + result.stderr
+
+
+def test_core_channel_layer_flavour_can_be_chosen():
+    result = run_python(
+        PROBE,
+        "project.settings.local",
+        REDIS_URL="redis://cache.internal:6379/0",
+        CHANNEL_LAYER_FLAVOUR="core",
+    )
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf["layer"] == "channels_redis.core.RedisChannelLayer"
