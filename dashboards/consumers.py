@@ -33,7 +33,8 @@ class OrderConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs):
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Whatever arrives (JSON, text or bytes) gets the same answer; nothing is parsed.
         await self.send_json({"type": "error", "message": "This socket only sends updates."})
 
     async def order_update(self, event):

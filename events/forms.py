@@ -180,7 +180,11 @@ class TicketTypeForm(forms.Form):
         min_value=1, max_value=99, initial=10, widget=forms.NumberInput(attrs=INPUT)
     )
     position = forms.IntegerField(
-        min_value=0, initial=0, required=False, widget=forms.NumberInput(attrs=INPUT)
+        min_value=0,
+        max_value=10_000,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs=INPUT),
     )
 
     def __init__(self, *args, event: Event, ticket_type=None, **kwargs):
@@ -231,7 +235,7 @@ class CancelEventForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    ticket_type = forms.IntegerField(min_value=1)
+    ticket_type = forms.IntegerField(min_value=1, max_value=2_147_483_647)
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
     token = forms.CharField(max_length=40, min_length=8)
 

@@ -16,6 +16,11 @@ from shop.services.catalog import IMAGE_MAX_BYTES, IMAGE_MIN_SIDE, product_image
 INPUT = {"class": "input"}
 
 
+# Upper bounds keep numbers inside the database's integer columns (and plausible).
+MAX_UNITS = 1_000_000
+MAX_POSITION = 10_000
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{'— ' * obj.depth}{obj.name}"
@@ -49,6 +54,7 @@ class ProductForm(forms.Form):
     currency = forms.ChoiceField(choices=Currency.choices, widget=forms.Select(attrs=INPUT))
     stock = forms.IntegerField(
         min_value=0,
+        max_value=MAX_UNITS,
         initial=0,
         label="Initial stock",
         widget=forms.NumberInput(attrs=INPUT),
@@ -56,6 +62,7 @@ class ProductForm(forms.Form):
     )
     low_stock_threshold = forms.IntegerField(
         min_value=0,
+        max_value=MAX_UNITS,
         initial=5,
         widget=forms.NumberInput(attrs=INPUT),
         help_text="Staff get an e-mail when stock falls to this level.",
@@ -138,6 +145,7 @@ class CategoryForm(forms.Form):
     )
     position = forms.IntegerField(
         min_value=0,
+        max_value=MAX_POSITION,
         initial=0,
         widget=forms.NumberInput(attrs=INPUT),
         help_text="Lower comes first among siblings.",
@@ -180,6 +188,7 @@ class StockAdjustForm(forms.Form):
     )
     new_stock = forms.IntegerField(
         min_value=0,
+        max_value=MAX_UNITS,
         label="Counted stock",
         widget=forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
         help_text="The quantity on the shelf now; the ledger records the difference.",

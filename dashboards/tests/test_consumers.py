@@ -119,3 +119,32 @@ def test_rolled_back_change_is_not_pushed():
 
     _, _, messages = follow(order.number, customer, then=change_then_fail)
     assert messages[1]["status"] == "paid"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"text_data": "not json"}, {"bytes_data": b"\x00\xff"}, {"text_data": '{"status": "paid"}'}],
+)
+def test_anything_sent_to_the_order_socket_gets_an_error_and_changes_nothing(frame):
+    customer = UserFactory()
+    order = make_order(customer)
+
+    async def run():
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/orders/{order.number}/?token={ws_token_for(customer)}",
+            headers=ORIGIN,
+        )
+        assert (await communicator.connect(timeout=3))[0]
+        await communicator.receive_json_from(timeout=3)
+        if "bytes_data" in frame:
+            await communicator.send_to(bytes_data=frame["bytes_data"])
+        else:
+            await communicator.send_to(text_data=frame["text_data"])
+        reply = await communicator.receive_json_from(timeout=3)
+        await communicator.disconnect()
+        return reply
+
+    assert async_to_sync(run)() == {"type": "error", "message": "This socket only sends updates."}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT

@@ -5,8 +5,10 @@ A line of a kind with `holds=True` takes its units from the kind while it sits i
 (`held_quantity`, until `hold_expires_at`). `hold_expire_overdue` gives expired holds back;
 the next cart view (`cart_holds_refresh`) takes them again if it can.
 
-Locks: every change locks the cart row (`select_for_update`) first, so two requests of the
-same buyer cannot both add the same line; the kinds lock their own stock rows.
+Locks: every change locks the cart row, then the lines it touches (`select_for_update`), and
+refuses a cart that is no longer active. Two requests of the same buyer cannot both change a
+line, a change cannot race checkout, and `hold_expire_overdue` (which skips locked lines)
+cannot give back a hold a request is working on. The kinds lock their own stock rows.
 """
 
 from __future__ import annotations
@@ -128,6 +130,13 @@ def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> Non
     line.hold_expires_at = _hold_until()
 
 
+def _lock_active_cart(cart_id: int) -> Cart:
+    cart = Cart.objects.select_for_update().get(pk=cart_id)
+    if cart.status != Cart.Status.ACTIVE:
+        raise CartError("This cart has already been checked out.")
+    return cart
+
+
 def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLine:
     """Add `quantity` of `kind:ref`; an item already in the cart is incremented. Limited
     kinds hold the units for SHOP_HOLD_MINUTES. Raises CartError with a message."""
@@ -141,10 +150,8 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
         raise CartError("That item is not on sale any more.")
 
     with transaction.atomic():
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
-        if cart.status != Cart.Status.ACTIVE:
-            raise CartError("This cart has already been checked out.")
-        line = cart.lines.filter(kind=kind, ref=ref).first()
+        cart = _lock_active_cart(cart.pk)
+        line = cart.lines.select_for_update().filter(kind=kind, ref=ref).first()
         other_currency = cart.lines.exclude(kind=kind, ref=ref).values_list(
             "data__currency", flat=True
         )
@@ -189,8 +196,10 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
     wanted = _check_quantity(wanted)
     line_kind = _kind(line.kind)
     with transaction.atomic():
-        Cart.objects.select_for_update().get(pk=line.cart_id)
-        line = CartLine.objects.get(pk=line.pk)
+        _lock_active_cart(line.cart_id)
+        line = CartLine.objects.select_for_update().filter(pk=line.pk).first()
+        if line is None:
+            raise CartError("That item is no longer in your cart.")
         offer = line_kind.offer(line.ref)
         if offer is None:
             raise CartError("That item is not on sale any more; remove it from your cart.")
@@ -206,8 +215,8 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
 def cart_line_remove(*, line: CartLine) -> None:
     """Remove a line and give back what it held."""
     with transaction.atomic():
-        Cart.objects.select_for_update().get(pk=line.cart_id)
-        line = CartLine.objects.filter(pk=line.pk).first()
+        _lock_active_cart(line.cart_id)
+        line = CartLine.objects.select_for_update().filter(pk=line.pk).first()
         if line is None:
             return
         if line.held_quantity:
@@ -234,7 +243,9 @@ def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
     if not stale:
         return []
     with transaction.atomic():
-        Cart.objects.select_for_update().get(pk=cart.pk)
+        locked = Cart.objects.select_for_update().get(pk=cart.pk)
+        if locked.status != Cart.Status.ACTIVE:
+            return []
         for line in sorted(stale, key=lambda line: (line.kind, line.ref)):
             try:
                 line_kind = kind_get(line.kind)
@@ -242,7 +253,9 @@ def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
                 continue
             if not line_kind.holds:
                 continue
-            line.refresh_from_db()
+            line = CartLine.objects.select_for_update().filter(pk=line.pk).first()
+            if line is None:
+                continue
             title = line.data.get("title", line.ref)
             try:
                 with transaction.atomic():
@@ -290,12 +303,12 @@ def cart_merge(*, guest_cart: Cart, user_cart: Cart | None = None, user=None) ->
         guest_cart, user_cart = carts.get(guest_cart.pk), carts[user_cart.pk]
         if guest_cart is None or guest_cart.status != Cart.Status.ACTIVE or guest_cart.user_id:
             return []
-        existing = {(line.kind, line.ref): line for line in user_cart.lines.all()}
+        existing = {(line.kind, line.ref): line for line in user_cart.lines.select_for_update()}
         currency = next(
             (line.data.get("currency") for line in existing.values() if line.data.get("currency")),
             "",
         )
-        guest_lines = list(guest_cart.lines.all())
+        guest_lines = list(guest_cart.lines.select_for_update())
         offers = offers_for_lines(guest_lines + list(existing.values()))
         for guest in sorted(guest_lines, key=lambda line: (line.kind, line.ref)):
             messages.extend(_merge_line(guest, existing, user_cart, offers, currency, user))

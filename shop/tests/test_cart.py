@@ -416,3 +416,31 @@ def test_cart_page_queries_do_not_grow_with_lines(client, django_assert_max_num_
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("shop:cart"))
     assert len(many) == len(one)
+
+
+def test_a_checked_out_cart_cannot_take_stock_again():
+    """A quantity change that waited for checkout's lock must not hold stock for a cart
+    that is already an order (nothing would ever give it back)."""
+    from shop.models import Cart
+    from shop.services.cart import (
+        CartError,
+        cart_add,
+        cart_holds_refresh,
+        cart_line_remove,
+        cart_line_set_quantity,
+    )
+
+    user = UserFactory()
+    product = ProductFactory(stock=10)
+    cart = Cart.objects.create(user=user)
+    line = cart_add(cart=cart, kind="product", ref=str(product.pk), quantity=2, user=user)
+    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED)
+    CartLine.objects.filter(pk=line.pk).update(held_quantity=0, hold_expires_at=None)
+
+    with pytest.raises(CartError, match="already been checked out"):
+        cart_line_set_quantity(line=line, quantity=5, user=user)
+    with pytest.raises(CartError, match="already been checked out"):
+        cart_line_remove(line=line)
+    assert cart_holds_refresh(cart=cart, user=user) == []
+    product.refresh_from_db()
+    assert product.stock == 8  # only what the order took

@@ -230,14 +230,17 @@ def test_checkout_steps_for_a_physical_order_with_a_saved_address(client, buyer)
 
     response = client.post(reverse("shop:checkout_place"), {"idempotency_key": key})
     order = Order.objects.get()
-    assert response["Location"] == reverse("shop:payment_start", args=[order.number])
+    # Placing starts the payment chosen at step 3: straight to the provider's page.
+    payment = order.payments.get()
+    assert response["Location"] == reverse("shop:mock_sandbox", args=[payment.reference])
     assert order.shipping_address["line1"] == "1 Le Loi"
     assert order.delivery_type == "delivery" and order.payment_method == "mock"
 
-    # The same form submitted again leads to the same order.
+    # The same form submitted again leads to the same order, without a second payment.
     again = client.post(reverse("shop:checkout_place"), {"idempotency_key": key})
-    assert again["Location"] == response["Location"]
+    assert again["Location"] == reverse("shop:payment_start", args=[order.number])
     assert Order.objects.count() == 1
+    assert order.payments.count() == 1
 
 
 def test_checkout_skips_the_address_for_digital_carts(client, buyer, seat_kind):

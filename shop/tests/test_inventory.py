@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from project.accounts.tests.factories import UserFactory
 from shop.kinds import NotAvailable, kind_get
@@ -211,3 +212,19 @@ def test_concurrent_holds_never_oversell(kind):
         min(StockMovement.objects.filter(product=product).values_list("stock_after", flat=True))
         == 0
     )
+
+
+@pytest.mark.django_db
+def test_absurd_stock_count_is_a_form_error_not_a_crash(client):
+    from project.accounts.roles import Role
+
+    product = ProductFactory(stock=3)
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    response = client.post(
+        reverse("shop:staff_stock_adjust"),
+        {"product": product.pk, "new_stock": 10**20, "reason": "stocktake"},
+    )
+    assert response.status_code in (200, 400)
+    assert "less than or equal to" in response.content.decode()
+    product.refresh_from_db()
+    assert product.stock == 3

@@ -100,7 +100,7 @@ def vnpay_keys(settings):
 
 def _start_mock(client, order) -> Payment:
     client.force_login(order.user)
-    response = client.get(reverse("shop:payment_start", args=[order.number]))
+    response = client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
     assert response.status_code == 302
     payment = order.payments.get()
     assert response["Location"] == reverse("shop:mock_sandbox", args=[payment.reference])
@@ -139,8 +139,12 @@ def test_sandbox_pages_are_gone_when_the_mock_is_off(client, settings):
 
 
 @pytest.mark.django_db
-def test_pay_page_goes_straight_to_the_only_provider(client):
+def test_pay_page_shows_the_choice_and_only_a_post_starts_a_payment(client):
     order = order_make()
+    client.force_login(order.user)
+    page = client.get(reverse("shop:payment_start", args=[order.number]))
+    assert page.status_code == 200 and "Continue to payment" in page.text
+    assert not Payment.objects.exists()  # a GET (or a prefetch) starts nothing
     payment = _start_mock(client, order)
     assert payment.status == Payment.Status.INITIATED
     assert payment.amount == order.total == Decimal("500000")
@@ -152,7 +156,7 @@ def test_pay_page_goes_straight_to_the_only_provider(client):
 def test_every_attempt_gets_its_own_reference(client):
     order = order_make()
     _start_mock(client, order)
-    client.get(reverse("shop:payment_start", args=[order.number]))
+    client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
     references = list(order.payments.values_list("reference", flat=True))
     assert len(references) == 2 and len(set(references)) == 2
 
@@ -194,7 +198,7 @@ def test_a_paid_order_has_nothing_to_pay(client):
 def test_an_overdue_order_cannot_start_a_payment(client):
     order = order_make(expires_in=timedelta(minutes=-1))
     client.force_login(order.user)
-    response = client.get(reverse("shop:payment_start", args=[order.number]))
+    response = client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
     assert response.status_code == 400
     assert "has expired" in response.text
     assert not Payment.objects.exists()

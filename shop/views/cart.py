@@ -126,7 +126,10 @@ def cart_line_update(request, line_id: int):
 def cart_line_delete(request, line_id: int):
     line = _own_line(request, line_id)
     title = line.data.get("title", line.ref)
-    cart_line_remove(line=line)
+    try:
+        cart_line_remove(line=line)
+    except CartError as exc:
+        return _after_line_change(request, [str(exc)])
     if not request.htmx:
         messages.info(request, f"Removed {title} from your cart.")
     return _after_line_change(request)

@@ -11,13 +11,15 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from shop.forms_checkout import DeliveryForm, PaymentMethodForm
 from shop.models import Order
+from shop.payments.base import PaymentError
+from shop.payments.services import payment_start as payment_start_service
 from shop.selectors.cart import cart_totals
 from shop.services.cart import cart_for_request, cart_holds_refresh
 from shop.services.checkout import CheckoutError, order_place
@@ -187,7 +189,7 @@ def checkout_place(request):
     # A second submit of the same review form finds the order the first one placed.
     existing = Order.objects.filter(user=request.user, idempotency_key=key).first() if key else None
     if existing is not None:
-        return _to_payment(request, existing)
+        return _to_payment(request, existing, start=False)
     return _place(request, key=key)
 
 
@@ -209,13 +211,19 @@ def _place(request, cart, summary, state, *, key: str):
     return _to_payment(request, order)
 
 
-def _to_payment(request, order: Order):
+def _to_payment(request, order: Order, *, start: bool = True):
     request.session.pop(SESSION_KEY, None)
     if order.status == Order.Status.PENDING_PAYMENT:
-        try:
-            target = reverse("shop:payment_start", kwargs={"number": order.number})
-        except NoReverseMatch:
-            target = order.get_absolute_url()
+        # Placing the order (a POST) starts the payment chosen at step 3 straight away; the
+        # pay page is the fallback for choosing again.
+        target = reverse("shop:payment_start", kwargs={"number": order.number})
+        if start and order.payment_method:
+            try:
+                target = payment_start_service(
+                    order=order, provider_code=order.payment_method, request=request
+                )
+            except PaymentError as exc:
+                messages.error(request, str(exc))
     else:
         messages.success(request, f"Order {order.number} is confirmed.")
         target = order.get_absolute_url()

@@ -36,9 +36,9 @@ def payment_start(request, number: str):
     providers = available_providers()
     codes = [code for code, _ in providers]
     error = ""
+    # Starting a payment writes a Payment row, so only a POST does it (a GET, even a
+    # prefetch or a link from another site, only shows the choice).
     chosen = request.POST.get("provider", "") if request.method == "POST" else ""
-    if request.method == "GET" and len(providers) == 1:
-        chosen = codes[0]  # nothing to choose
     payable = order.status == Order.Status.PENDING_PAYMENT
     if chosen and payable:
         if chosen not in codes:
