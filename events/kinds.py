@@ -7,6 +7,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shop.kinds import LineKind, NotAvailable, Offer
+from shop.services.checkout import CheckoutError
+from shop.services.orders import LatePaymentRejected
+
+
+class EventCanceled(LatePaymentRejected, CheckoutError):
+    """An order is being paid for tickets of an event that was canceled meanwhile.
+
+    A LatePaymentRejected, so a gateway callback keeps the money as an unapplied payment,
+    flags the order and refunds it; a CheckoutError, so a zero-total order (free
+    registration) fails at checkout with this message for the user."""
 
 
 class TicketKind(LineKind):
@@ -63,8 +73,29 @@ class TicketKind(LineKind):
             ticket_release(ticket_type_id=type_id, quantity=quantity)
 
     def fulfil(self, *, order_line) -> None:
-        from .services.tickets import tickets_issue
+        """Issue the line's tickets, unless the event was canceled: a checkout that read the
+        offers before `event_cancel` committed can create an order the unpaid-order sweep
+        did not see. Lock: the event row (`select_for_update`), so this waits for a cancel
+        in progress and sees its result."""
+        from .models import Event, TicketType
+        from .services.tickets import ticket_type_id, tickets_issue
 
+        type_id = ticket_type_id(order_line.ref)
+        event_id = (
+            TicketType.objects.filter(pk=type_id).values_list("event_id", flat=True).first()
+            if type_id
+            else None
+        )
+        status = (
+            Event.objects.select_for_update()
+            .filter(pk=event_id)
+            .values_list("status", flat=True)
+            .first()
+            if event_id
+            else None
+        )
+        if status == Event.Status.CANCELED:
+            raise EventCanceled("The event was canceled.")
         tickets_issue(order_line=order_line)
 
     def refund(self, *, order_line, quantity: int, actor=None) -> None:

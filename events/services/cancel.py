@@ -2,10 +2,14 @@
 every paid order's ticket lines through the order's payment provider (`order_refund`),
 void the tickets and e-mail each buyer.
 
-Refunds talk to payment providers, so each order is refunded in its own transaction (with
-its buyer's e-mail): one provider failing does not undo the others. The event is marked
-canceled first, so nothing more is sold while the refunds run; running `event_cancel`
-again on a canceled event retries the refunds that failed.
+The event is marked canceled first, so nothing more is sold while the refunds run. Each
+order is refunded on its own (`order_refund` locks it, records a PENDING refund and voids
+the tickets, calls the provider outside any transaction, then records the result): one
+provider failing does not undo the others, and money that went back is never asked for
+twice. Running `event_cancel` again on a canceled event refunds lines still open and
+retries the money of this event's refunds that FAILED; lines whose refund is PENDING or
+DONE are left alone. A buyer is e-mailed once their money is back (or at once when there
+was nothing to pay).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Attendee, Event
@@ -22,6 +26,9 @@ from events.models import Attendee, Event
 from .emails import event_canceled_email_queue
 
 logger = logging.getLogger("tessera.events")
+
+# Starts the reason of every refund `event_cancel` makes: a rerun retries only those.
+REFUND_REASON_PREFIX = "Event canceled: "
 
 
 @dataclass
@@ -33,9 +40,15 @@ class CancelReport:
 
 
 def event_cancel(*, event: Event, actor, reason: str) -> CancelReport:
-    from shop.models import Order, OrderLine
+    from shop.models import Order, OrderLine, Refund
     from shop.services.orders import UNPAID, InvalidTransition, order_cancel
-    from shop.services.refunds import REFUNDABLE, RefundError, order_refund
+    from shop.services.refunds import (
+        REFUNDABLE,
+        RefundError,
+        RefundPayoutFailed,
+        order_refund,
+        refund_retry,
+    )
 
     reason = " ".join((reason or "").split())[:255]
     if not reason:
@@ -70,37 +83,71 @@ def event_cancel(*, event: Event, actor, reason: str) -> CancelReport:
             pass  # paid or canceled meanwhile; a paid one is refunded below
 
     open_lines = lines.filter(quantity__gt=F("refunded_quantity"))
+    failed_refunds = Refund.objects.filter(
+        status=Refund.Status.FAILED,
+        reason__startswith=REFUND_REASON_PREFIX,
+        order_id__in=lines.values("order_id"),
+    )
     orders = (
-        Order.objects.filter(pk__in=open_lines.values("order_id"), status__in=REFUNDABLE)
+        Order.objects.filter(
+            Q(pk__in=open_lines.values("order_id")) | Q(pk__in=failed_refunds.values("order_id")),
+            status__in=REFUNDABLE,
+        )
         .select_related("user")
         .order_by("pk")
     )
+    refund_reason = f"{REFUND_REASON_PREFIX}{event.title}"[:255]
     for order in orders:
-        order_lines = {
-            line.pk: line.quantity - line.refunded_quantity
-            for line in open_lines.filter(order=order)
+        event_lines = {line.pk: line for line in lines.filter(order=order)}
+        to_refund = {
+            pk: line.quantity - line.refunded_quantity
+            for pk, line in event_lines.items()
+            if line.quantity > line.refunded_quantity
         }
-        try:
-            with transaction.atomic():
-                refund = order_refund(
-                    order=order,
-                    actor=actor,
-                    lines=order_lines,
-                    reason=f"Event canceled: {event.title}"[:255],
+        # Only FAILED refunds are retried: PENDING and DONE ones cover their lines already.
+        retries = [
+            refund
+            for refund in failed_refunds.filter(order=order).order_by("pk")
+            if any(item.get("line") in event_lines for item in refund.lines)
+        ]
+        done, problems = [], []
+        if to_refund:
+            try:
+                done.append(
+                    order_refund(order=order, actor=actor, lines=to_refund, reason=refund_reason)
                 )
-                event_canceled_email_queue(
-                    event=event,
-                    email=order.email,
-                    name=order.user.name or order.email.split("@")[0],
-                    tickets=sum(order_lines.values()),
-                    refund=refund,
-                )
-        except RefundError as exc:
+            except RefundPayoutFailed as exc:  # tickets voided; the money is flagged
+                report.tickets_voided += sum(to_refund.values())
+                problems.append(str(exc))
+            except RefundError as exc:  # nothing was done
+                problems.append(str(exc))
+            else:
+                report.tickets_voided += sum(to_refund.values())
+        for refund in retries:
+            try:
+                done.append(refund_retry(refund=refund, actor=actor))
+            except RefundError as exc:
+                problems.append(str(exc))
+        for refund in done:
+            try:
+                with transaction.atomic():
+                    event_canceled_email_queue(
+                        event=event,
+                        email=order.email,
+                        name=order.user.name or order.email.split("@")[0],
+                        tickets=sum(
+                            item["quantity"] for item in refund.lines if item["line"] in event_lines
+                        ),
+                        refund=refund,
+                    )
+            except Exception:  # the refund stands; only the e-mail is missing
+                logger.exception("event canceled e-mail failed", extra={"order": order.number})
+                problems.append("refunded, but the e-mail to the buyer could not be queued")
+        if problems:
             logger.warning("event refund failed", extra={"order": order.number})
-            report.failed.append((order.number, str(exc)))
-            continue
-        report.refunded_orders.append(order.number)
-        report.tickets_voided += sum(order_lines.values())
+            report.failed.append((order.number, "; ".join(problems)))
+        elif done:
+            report.refunded_orders.append(order.number)
 
     # Tickets that never had an order line (issued by hand) are void too.
     report.tickets_voided += Attendee.objects.filter(

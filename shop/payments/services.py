@@ -142,8 +142,34 @@ def payment_confirm(*, provider_code: str, params: dict[str, str]) -> ConfirmRes
         logger.exception("payment callback failed", extra={"provider": provider_code})
         return UNKNOWN_ERROR
     if result.outcome == "unapplied":
-        payment_refund_unapplied(payment=Payment.objects.get(pk=result.payment_pk))
+        # The payment and the order's staff flag are committed; the gateway gets its answer
+        # whatever happens to the automatic refund (a 500 would make it retry, be told 02,
+        # and the refund would never be tried again).
+        try:
+            payment_refund_unapplied(payment=Payment.objects.get(pk=result.payment_pk))
+        except Exception as exc:
+            logger.exception(
+                "late payment refund could not be started", extra={"payment": result.payment_pk}
+            )
+            _flag_unrefunded(payment_pk=result.payment_pk, error=f"{type(exc).__name__}: {exc}")
     return result
+
+
+def _flag_unrefunded(*, payment_pk: int, error: str) -> None:
+    """Best effort: tell staff the automatic refund of a late payment did not happen (the
+    flag `_confirm` set already says the payment was not applied)."""
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.get(pk=payment_pk)
+            order = Order.objects.select_for_update().get(pk=payment.order_id)
+            order.needs_attention = (
+                f"Late payment {payment.reference} ({payment.amount:f} {payment.currency}) was "
+                f"not applied and its automatic refund did not complete: check its refunds, "
+                f"then refund it by hand. {error}"
+            )[:200]
+            order.save(update_fields=["needs_attention"])
+    except Exception:
+        logger.exception("could not flag the order", extra={"payment": payment_pk})
 
 
 def _confirm(*, provider_code: str, callback) -> ConfirmResult:

@@ -423,3 +423,29 @@ def test_staff_refund_goes_through_the_mock_provider():
     refund = order_refund(order=order, actor=staff, amount=Decimal("100000"), reason="Scratched")
     assert refund.reference.startswith("MOCKRF")
     assert refund.payment == payment
+
+
+@pytest.mark.django_db
+def test_late_payment_whose_refund_cannot_be_recorded_still_answers_00_and_stays_flagged(
+    client,
+):
+    from shop.tests.test_refunds import db_refuses
+
+    order = order_make(stock_left=0)
+    payment = _start_mock(client, order)
+    order_expire(order, stock_after=0)
+    params = mock_callback_params(payment=payment, approved=True)
+
+    # The database refuses the refund row: the automatic refund cannot even start.
+    with db_refuses(Refund, operation="INSERT"):
+        response = client.get(reverse("shop:mock_ipn"), params)
+    assert response.status_code == 200
+    assert response.json() == {"RspCode": "00", "Message": "Confirm Success"}
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == Payment.Status.UNAPPLIED
+    assert not Refund.objects.exists()
+    assert "automatic refund did not complete" in order.needs_attention
+    assert payment.reference in order.needs_attention
+    # The gateway's retry is told the payment was handled.
+    assert client.get(reverse("shop:mock_ipn"), params).json()["RspCode"] == "02"

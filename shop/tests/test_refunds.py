@@ -1,16 +1,21 @@
-"""Refunds: full and partial, restocking, limits, money back through the provider."""
+"""Refunds: full and partial, restocking, limits, money back through the provider, and
+what happens when the provider refuses or the database fails after the money went back."""
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from project.accounts.roles import Role
 from project.accounts.tests.factories import UserFactory
+from project.core.models import OutboxMessage
 from shop.models import Order, Refund, StockMovement
-from shop.services.refunds import RefundError, order_refund
+from shop.services.refunds import RefundError, RefundPayoutFailed, order_refund, refund_retry
 from shop.tests.factories import ProductFactory
 from shop.tests.kinds import order_for, pay, seat_kind_fixture  # noqa: F401 - fixture
+from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +159,135 @@ def test_staff_refund_form_full_and_partial(client, paid_order, staff):
     assert stock(keycaps) == 10
     page = client.get(reverse("shop:staff_order_detail", args=[order.number])).content.decode()
     assert "Only paid orders can be refunded." in page
+
+
+# --- the provider refuses, or the database fails after the money went back ------------------
+
+
+@contextmanager
+def db_refuses(model, *, operation: str, when: str = ""):
+    """A database trigger that makes every `operation` (INSERT or UPDATE) on `model`'s table
+    fail while `when` (SQL on NEW) holds: a write that fails for reasons of its own, like a
+    full disk or a lost connection, at exactly the point under test."""
+    table = model._meta.db_table
+    name = f"test_refuse_{table}"
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION 'refused by the test trigger'; END $$ LANGUAGE plpgsql"
+            )
+            condition = f"WHEN ({when})" if when else ""
+            cursor.execute(
+                f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW "
+                f"{condition} EXECUTE FUNCTION {name}()"
+            )
+        else:
+            condition = f"WHEN {when}" if when else ""
+            cursor.execute(
+                f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW {condition} "
+                f"BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if postgres:
+                cursor.execute(f"DROP TRIGGER {name} ON {table}")
+                cursor.execute(f"DROP FUNCTION {name}()")
+            else:
+                cursor.execute(f"DROP TRIGGER {name}")
+
+
+@pytest.fixture
+def vnpay_order(fake_vnpay):  # noqa: F811 - the fixture imported above
+    """A paid order (3 keycaps at 100,000 + a case at 300,000) whose money came through
+    the fake VNPAY gateway, which counts the refund requests it receives."""
+    keycaps = ProductFactory(stock=10, price=Decimal("100000"), name="Keycaps")
+    case = ProductFactory(stock=5, price=Decimal("300000"), name="Walnut case")
+    order = order_for(UserFactory(), ("product", keycaps.pk, 3), ("product", case.pk, 1))
+    payment = pay(order, provider="vnpay")
+    payment.provider_transaction = "14123456"
+    payment.save(update_fields=["provider_transaction"])
+    return order, keycaps, fake_vnpay
+
+
+def refund_emails(order) -> int:
+    return OutboxMessage.objects.filter(
+        payload__order=order.pk, payload__template="refunded"
+    ).count()
+
+
+def test_a_failure_after_the_payout_never_pays_the_same_units_twice(vnpay_order, staff):
+    order, keycaps, gateway = vnpay_order
+    line = order.lines.get(title="Keycaps")
+
+    # The money goes back, then the database refuses to record the refund as done.
+    with (
+        db_refuses(Refund, operation="UPDATE", when="NEW.status = 'done'"),
+        pytest.raises(RefundPayoutFailed, match="do not refund it again") as failed,
+    ):
+        order_refund(order=order, actor=staff, lines={line.pk: 2}, reason="Two broken")
+    assert len(gateway.refunds) == 1 and gateway.refunds[0]["vnp_Amount"] == "20000000"
+    refund = Refund.objects.get()
+    assert refund == failed.value.refund
+    assert refund.status == Refund.Status.PENDING  # never paid out again automatically
+    assert refund.reference  # the gateway's number is kept for staff
+    order.refresh_from_db()
+    line.refresh_from_db()
+    assert "PAID OUT" in order.needs_attention and f"Refund #{refund.pk}" in order.needs_attention
+    assert line.refunded_quantity == 2 and stock(keycaps) == 9  # restocked once
+    assert order.refunded_total == 0 and refund_emails(order) == 0
+
+    # Staff try again: the two units are taken, and the money on its way is not offered again.
+    with pytest.raises(RefundError, match="at most 1"):
+        order_refund(order=order, actor=staff, lines={line.pk: 2}, reason="Two broken")
+    with pytest.raises(RefundError, match="At most 400000"):
+        order_refund(order=order, actor=staff, amount=Decimal("600000"), reason="All of it")
+    rest = order_refund(order=order, actor=staff, reason="The rest")
+    assert rest.amount == Decimal("400000")
+    assert [sent["vnp_Amount"] for sent in gateway.refunds] == ["20000000", "40000000"]
+    assert stock(keycaps) == 10
+    with pytest.raises(RefundError, match="Nothing is left"):
+        order_refund(order=order, actor=staff, reason="Once more")
+    assert len(gateway.refunds) == 2
+
+
+def test_a_refused_refund_is_failed_keeps_the_goods_back_and_flags_the_order(
+    client, vnpay_order, staff
+):
+    order, keycaps, gateway = vnpay_order
+    line = order.lines.get(title="Keycaps")
+    gateway.refund_answer_code = "94"  # VNPAY: a refund for this transaction is in progress
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("shop:staff_order_refund", args=[order.number]),
+        {"mode": "partial", f"line_{line.pk}": 2, "reason": "Two broken"},
+    )
+    assert response.status_code == 400
+    assert "The payment provider did not refund the money" in response.content.decode()
+    assert "94" in response.content.decode()
+    refund = Refund.objects.get()
+    assert refund.status == Refund.Status.FAILED and "94" in refund.note
+    order.refresh_from_db()
+    line.refresh_from_db()
+    assert f"Refund #{refund.pk}" in order.needs_attention
+    assert "NOT paid out" in order.needs_attention
+    # The refund was decided: the units are back on sale and cannot be refunded twice;
+    # only the money is owed.
+    assert line.refunded_quantity == 2 and stock(keycaps) == 9
+    assert order.status == "paid" and order.refunded_total == 0
+    assert refund_emails(order) == 0
+
+    # Once the gateway works again the same refund is retried, not a new one.
+    gateway.refund_answer_code = "00"
+    retried = refund_retry(refund=refund, actor=staff)
+    assert retried.pk == refund.pk and retried.status == Refund.Status.DONE
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("200000") and order.needs_attention == ""
+    assert refund_emails(order) == 1 and stock(keycaps) == 9
+    with pytest.raises(RefundError, match="is done"):
+        refund_retry(refund=refund, actor=staff)
+    assert len(gateway.refunds) == 2  # the refused request and the retry
