@@ -281,10 +281,17 @@ def test_a_refused_refund_is_failed_keeps_the_goods_back_and_flags_the_order(
     assert order.status == "paid" and order.refunded_total == 0
     assert refund_emails(order) == 0
 
-    # Once the gateway works again the same refund is retried, not a new one.
+    # Once the gateway works again staff retry the same refund from the order page.
+    page = client.get(reverse("shop:staff_order_detail", args=[order.number])).content.decode()
+    retry_url = reverse("shop:staff_refund_retry", args=[order.number, refund.pk])
+    assert "Retry the payout" in page and retry_url in page
     gateway.refund_answer_code = "00"
-    retried = refund_retry(refund=refund, actor=staff)
+    assert client.post(retry_url).status_code == 302
+    retried = Refund.objects.get()
     assert retried.pk == refund.pk and retried.status == Refund.Status.DONE
+    # A refund id of another order is not found through this order's URL.
+    other = reverse("shop:staff_refund_retry", args=["TS-2026-999999", refund.pk])
+    assert client.post(other).status_code == 404
     order.refresh_from_db()
     assert order.refunded_total == Decimal("200000") and order.needs_attention == ""
     assert refund_emails(order) == 1 and stock(keycaps) == 9

@@ -12,6 +12,11 @@ urlpatterns = [
     path("staff/orders/<str:number>/status/", orders.staff_order_status, name="staff_order_status"),
     path("staff/orders/<str:number>/refund/", orders.staff_order_refund, name="staff_order_refund"),
     path(
+        "staff/orders/<str:number>/refunds/<int:refund_id>/retry/",
+        orders.staff_refund_retry,
+        name="staff_refund_retry",
+    ),
+    path(
         "staff/orders/<str:number>/invoice.pdf",
         orders.staff_order_invoice,
         name="staff_order_invoice",

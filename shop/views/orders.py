@@ -14,13 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from project.accounts.roles import Role, user_has_role
 from shop.forms_checkout import OrderStatusForm, RefundForm
-from shop.models import Order
+from shop.models import Order, Refund
 from shop.selectors.orders import (
     order_for_user,
     order_line_links,
@@ -36,7 +36,7 @@ from shop.services.orders import (
     order_status_set,
     order_status_targets,
 )
-from shop.services.refunds import RefundError, order_refund
+from shop.services.refunds import RefundError, order_refund, refund_retry
 
 # --- customer ------------------------------------------------------------------------------
 
@@ -286,6 +286,20 @@ def staff_order_refund(request, number: str):
         form.add_error(None, str(exc))
         return _staff_detail(request, order, refund_form=form, status=400)
     messages.success(request, f"Refunded {refund.amount} {order.currency} on {order.number}.")
+    return redirect("shop:staff_order_detail", number=order.number)
+
+
+@staff_view
+@require_POST
+def staff_refund_retry(request, number: str, refund_id: int):
+    order = _staff_order(number)
+    refund = get_object_or_404(Refund, pk=refund_id, order=order)
+    try:
+        refund_retry(refund=refund, actor=request.user)
+    except RefundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Refund #{refund.pk} was paid out this time.")
     return redirect("shop:staff_order_detail", number=order.number)
 
 
