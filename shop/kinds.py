@@ -100,7 +100,3 @@ def kind_get(code: str) -> LineKind:
         return _registry[code]
     except KeyError:
         raise LookupError(f"Unknown line kind {code!r}.") from None
-
-
-def kinds() -> dict[str, LineKind]:
-    return dict(_registry)

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from events.models import Event, EventLocation, EventOnlineInfo, TicketType
 from project.organizations.tests.factories import OrganizationFactory
-from shop.models import Cart, Order, Payment
+from shop.models import Order, Payment
+from shop.tests.kinds import order_for as shop_order_for
+from shop.tests.kinds import user_cart  # noqa: F401 - re-exported for the events tests
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -66,26 +68,9 @@ def free_ticket_type(**kwargs) -> TicketType:
     return TicketTypeFactory(event=event, price=Decimal("0"), name="Place", **kwargs)
 
 
-def user_cart(user) -> Cart:
-    cart = Cart.objects.filter(user=user, status=Cart.Status.ACTIVE).first()
-    return cart or Cart.objects.create(user=user)
-
-
 def order_for(*, user, ticket_type: TicketType, quantity: int = 1) -> Order:
     """Put tickets in the user's cart and place the order (unpaid unless free)."""
-    from shop.services.cart import cart_add
-    from shop.services.checkout import order_place
-
-    cart = user_cart(user)
-    cart_add(cart=cart, kind="ticket", ref=str(ticket_type.pk), quantity=quantity, user=user)
-    return order_place(
-        cart=cart,
-        user=user,
-        idempotency_key=secrets.token_hex(8),
-        delivery_type="none",
-        shipping_address=None,
-        payment_method="mock",
-    )
+    return shop_order_for(user, ("ticket", ticket_type.pk, quantity), delivery_type="none")
 
 
 def pay(order: Order):

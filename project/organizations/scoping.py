@@ -22,13 +22,6 @@ def organizations_for_user(user):
     return Organization.objects.filter(memberships__user=user)
 
 
-def organization_for_member_or_404(*, user, slug: str, owner_only: bool = False):
-    queryset = organizations_for_user(user)
-    if owner_only:
-        queryset = queryset.filter(memberships__role=Membership.Role.OWNER)
-    return get_object_or_404(queryset.distinct(), slug=slug)
-
-
 def get_for_organization_or_404(queryset, *, organization, field="organization", **lookup):
     """Fetch one object of `queryset` that belongs to `organization`, or raise 404."""
     return get_object_or_404(queryset.filter(**{field: organization}), **lookup)

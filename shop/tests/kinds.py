@@ -96,17 +96,22 @@ if pytest is not None:
 # --- helpers the cart, checkout, order and refund tests share ---------------------------
 
 
+def user_cart(user):
+    """The user's active cart, created when there is none."""
+    from shop.models import Cart
+
+    cart = Cart.objects.filter(user=user, status=Cart.Status.ACTIVE).first()
+    return cart or Cart.objects.create(user=user)
+
+
 def order_for(user, *items, delivery_type="pickup", key=None, address=None):
     """Place an order for `user` with `items` = (kind, ref, quantity) through the services."""
     import uuid
 
-    from shop.models import Cart
     from shop.services.cart import cart_add
     from shop.services.checkout import order_place
 
-    cart = Cart.objects.filter(user=user, status=Cart.Status.ACTIVE).first() or Cart.objects.create(
-        user=user
-    )
+    cart = user_cart(user)
     for kind, ref, quantity in items:
         cart_add(cart=cart, kind=kind, ref=str(ref), quantity=quantity, user=user)
     return order_place(
