@@ -13,6 +13,18 @@ from shop.models import Category, Currency, Product, StockMovement
 INPUT = "input"
 
 
+def _price_input(placeholder: str) -> forms.NumberInput:
+    return forms.NumberInput(
+        attrs={
+            "class": INPUT,
+            "min": "0",
+            "step": "any",
+            "placeholder": placeholder,
+            "inputmode": "decimal",
+        }
+    )
+
+
 class ProductFilter(django_filters.FilterSet):
     """The public list: search, category (with descendants), price range, in stock,
     organization, and the sort order."""
@@ -39,32 +51,10 @@ class ProductFilter(django_filters.FilterSet):
     )
     category = django_filters.CharFilter(method="filter_category", widget=forms.HiddenInput)
     price_min = django_filters.NumberFilter(
-        field_name="price",
-        lookup_expr="gte",
-        label="Min price",
-        widget=forms.NumberInput(
-            attrs={
-                "class": INPUT,
-                "min": "0",
-                "step": "any",
-                "placeholder": "Min",
-                "inputmode": "decimal",
-            }
-        ),
+        field_name="price", lookup_expr="gte", label="Min price", widget=_price_input("Min")
     )
     price_max = django_filters.NumberFilter(
-        field_name="price",
-        lookup_expr="lte",
-        label="Max price",
-        widget=forms.NumberInput(
-            attrs={
-                "class": INPUT,
-                "min": "0",
-                "step": "any",
-                "placeholder": "Max",
-                "inputmode": "decimal",
-            }
-        ),
+        field_name="price", lookup_expr="lte", label="Max price", widget=_price_input("Max")
     )
     in_stock = django_filters.BooleanFilter(
         method="filter_in_stock",
