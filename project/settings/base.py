@@ -146,6 +146,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker ------------------------------------------
 REDIS_URL = env("REDIS_URL")
+
+
+def _deployment_prefix() -> str:
+    """A channel-layer prefix unique to this deployment.
+
+    The pub/sub channel layer ignores the Redis database number, so two deployments on one
+    Redis server would otherwise hear each other's groups (`order.<number>`, `support.room.1`).
+    The default is derived from the database name and the public URL."""
+    import hashlib
+
+    database = str(DATABASES["default"].get("NAME", ""))
+    digest = hashlib.sha256(f"{database}|{SITE_URL}".encode()).hexdigest()[:12]
+    return f"tessera-{digest}"
+
+
+CHANNEL_LAYER_PREFIX = env("CHANNEL_LAYER_PREFIX") or _deployment_prefix()
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -175,7 +191,7 @@ if REDIS_URL:
                     "hosts": [REDIS_URL],
                     "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500),
                     "expiry": 10,
-                    "prefix": "tessera",
+                    "prefix": CHANNEL_LAYER_PREFIX,
                 },
             }
         }
@@ -183,7 +199,7 @@ if REDIS_URL:
         CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL], "prefix": "tessera"},
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
             }
         }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,8 @@ def daphne_server(*, env: dict[str, str] | None = None, timeout: float = 20):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "project.settings.test",
         "DATABASE_URL": database_url,
+        # The test process and daphne must share one channel-layer prefix.
+        "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYER_PREFIX,
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }
