@@ -18,11 +18,13 @@ def signed_data(params: dict[str, str], *, prefix: str) -> str:
         for name, value in params.items()
         if name.startswith(prefix) and name not in skip and value not in (None, "")
     )
-    return "&".join(f"{name}={quote_plus(value)}" for name, value in items)
+    return "&".join(f"{name}={quote_plus(value, errors='surrogatepass')}" for name, value in items)
 
 
 def hmac_sha512(secret: str, data: str) -> str:
-    return hmac.new(secret.encode(), data.encode(), hashlib.sha512).hexdigest()
+    return hmac.new(
+        secret.encode(), data.encode(errors="surrogatepass"), hashlib.sha512
+    ).hexdigest()
 
 
 def signature(params: dict[str, str], *, secret: str, prefix: str) -> str:
@@ -34,7 +36,15 @@ def signature_valid(params: dict[str, str], *, secret: str, prefix: str) -> bool
     if not secret or not given:
         return False
     expected = signature(params, secret=secret, prefix=prefix)
-    return hmac.compare_digest(expected.lower(), str(given).lower())
+    return digest_equal(expected, str(given))
+
+
+def digest_equal(expected: str, given: str) -> bool:
+    """Constant-time, case-insensitive comparison of hex digests. Compares bytes:
+    `compare_digest` refuses `str` with non-ASCII characters, and a forged hash may have
+    any, even a lone surrogate, which strict UTF-8 cannot encode."""
+    given_bytes = given.lower().encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(expected.lower().encode(), given_bytes)
 
 
 def signed_query(params: dict[str, str], *, secret: str, prefix: str) -> str:

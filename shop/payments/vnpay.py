@@ -2,11 +2,13 @@
 
 - Payment: the buyer is redirected to VNPAY_PAYMENT_URL with signed ``vnp_*`` parameters.
 - IPN (`/payments/vnpay/ipn/`, server to server) changes state; the return page only shows.
+  Answers: 97 for a bad signature or another terminal's `vnp_TmnCode`; 04 for a wrong
+  amount or a `vnp_CurrCode` other than VND (VNPAY's IPN may leave the currency out, which
+  means VND); 01, 02, 00 and 99 as VNPAY documents them.
 - Refund: the merchant API (``vnp_Command=refund``), a JSON POST to VNPAY_API_URL whose
   checksum is HMAC-SHA512 over the fields joined by "|" in VNPAY's documented order.
 """
 
-import hmac
 import json
 import logging
 import secrets
@@ -129,12 +131,29 @@ class VnpayProvider(Provider):
     # --- callbacks (IPN and return URL) ------------------------------------------------
 
     def callback_verify(self, params: dict[str, str]) -> bool:
-        return signing.signature_valid(params, secret=settings.VNPAY_HASH_SECRET, prefix=PREFIX)
+        """A valid signature and our own terminal code. A callback signed with our secret
+        but naming another terminal is a misrouted or misconfigured one: it is refused like
+        a bad signature (97), which makes VNPAY report it instead of retrying."""
+        if not signing.signature_valid(params, secret=settings.VNPAY_HASH_SECRET, prefix=PREFIX):
+            return False
+        if params.get("vnp_TmnCode") != settings.VNPAY_TMN_CODE:
+            logger.warning(
+                "VNPAY callback for another terminal",
+                extra={"tmn_code": str(params.get("vnp_TmnCode", ""))[:16]},
+            )
+            return False
+        return True
 
     def callback_parse(self, params: dict[str, str]) -> Callback:
         try:
             amount = int(params.get("vnp_Amount", ""))
         except ValueError:
+            amount = None
+        currency = params.get("vnp_CurrCode", "VND")
+        if currency != "VND":
+            # We only ever ask for VND: an amount in another currency is not the amount
+            # that was asked for, so it is refused as a wrong amount (04).
+            logger.warning("VNPAY callback in another currency", extra={"currency": currency[:8]})
             amount = None
         reference = params.get("vnp_TxnRef", "")
         return Callback(
@@ -197,7 +216,7 @@ class VnpayProvider(Provider):
         if not isinstance(answer, dict):
             raise RefundFailed("VNPAY answered the refund with something unreadable.")
         expected = pipe_checksum(answer, REFUND_RESPONSE_FIELDS, secret=settings.VNPAY_HASH_SECRET)
-        if not hmac.compare_digest(expected, str(answer.get("vnp_SecureHash", ""))):
+        if not signing.digest_equal(expected, str(answer.get("vnp_SecureHash", ""))):
             raise RefundFailed("VNPAY's refund answer has an invalid checksum.")
         if answer.get("vnp_ResponseCode") != "00":
             raise RefundFailed(

@@ -214,6 +214,77 @@ def test_wrong_amount_answers_04(gateway):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_ipn_for_another_terminal_answers_97_and_changes_nothing(gateway):
+    """Signed with our secret but for another terminal (a second shop sharing the secret,
+    or a misrouted callback): not ours to apply."""
+    order = order_make()
+    payment, params = vnpay_start(order, gateway)
+    result = gateway.result_params(params, vnp_TmnCode="OTHERTMN")
+    assert gateway.send_ipn(result)[1] == {"RspCode": "97", "Message": "Invalid signature"}
+    assert _state(order, payment) == (Order.Status.PENDING_PAYMENT, Payment.Status.INITIATED)
+    assert not ProcessedCallback.objects.exists()
+    # The same result for our terminal still pays.
+    assert gateway.send_ipn(gateway.result_params(params))[1]["RspCode"] == "00"
+    assert _state(order, payment) == (Order.Status.PAID, Payment.Status.SUCCEEDED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ipn_in_another_currency_answers_04_and_changes_nothing(gateway):
+    order = order_make()
+    payment, params = vnpay_start(order, gateway)
+    result = gateway.result_params(params, vnp_CurrCode="USD")
+    assert gateway.send_ipn(result)[1] == {"RspCode": "04", "Message": "Invalid amount"}
+    assert _state(order, payment) == (Order.Status.PENDING_PAYMENT, Payment.Status.INITIATED)
+    # VND, said or left out (VNPAY's IPN usually leaves it out), is accepted.
+    assert gateway.send_ipn(gateway.result_params(params, vnp_CurrCode="VND"))[1]["RspCode"] == "00"
+    assert _state(order, payment) == (Order.Status.PAID, Payment.Status.SUCCEEDED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "forged",
+    ["é" * 128, "\u0111" + "0" * 127, "０" * 128],
+    ids=["latin-accent", "vietnamese-d", "fullwidth-digits"],
+)
+def test_non_ascii_secure_hash_answers_97_not_99(fake_vnpay, client, forged):
+    order = order_make()
+    payment, params = vnpay_start(order, fake_vnpay)
+    result = {**fake_vnpay.result_params(params), "vnp_SecureHash": forged}
+    response = client.get(reverse("shop:vnpay_ipn"), result)
+    assert response.status_code == 200
+    assert response.json() == {"RspCode": "97", "Message": "Invalid signature"}
+    # The buyer's return page says it cannot verify the result instead of failing.
+    page = client.get(reverse("shop:vnpay_return"), result)
+    assert page.status_code == 400
+    assert b"could not verify" in page.content
+    assert _state(order, payment) == (Order.Status.PENDING_PAYMENT, Payment.Status.INITIATED)
+
+
+@pytest.mark.django_db
+def test_non_ascii_mock_secure_hash_answers_97(client):
+    forged = "é" * 128
+    order = order_make()
+    params = {
+        "mock_TxnRef": "TS2026000001ABCDEF",
+        "mock_Amount": "100",
+        "mock_ResponseCode": "00",
+        "mock_SecureHash": forged,
+    }
+    response = client.get(reverse("shop:mock_ipn"), params)
+    assert response.json() == {"RspCode": "97", "Message": "Invalid signature"}
+    assert client.get(reverse("shop:mock_return"), params).status_code == 400
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+
+
+def test_a_lone_surrogate_in_any_field_is_an_invalid_signature_not_an_error():
+    """Only Python callers can pass one (HTTP decoding replaces them), but the check must
+    still answer instead of raising."""
+    signed = {"vnp_TxnRef": "\ud800", "vnp_SecureHash": "\udcff" * 128}
+    assert not signing.signature_valid(signed, secret="S", prefix="vnp_")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_unknown_txnref_answers_01(gateway):
     order = order_make()
     payment, params = vnpay_start(order, gateway)
