@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import Http404
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,3 +24,17 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         email_enqueue(message=self.render_mail(template_prefix, email, ctx))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """A provider that is installed but not configured (no GOOGLE_CLIENT_ID and secret, no
+    SocialApp row) has no sign-in pages: its login and callback URLs answer 404 instead of
+    raising `SocialApp.DoesNotExist`."""
+
+    def get_app(self, request, provider, client_id=None):
+        from allauth.socialaccount.models import SocialApp
+
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404(f"Sign-in with {provider} is not set up on this site.") from None

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from project.core.redirects import safe_next_url
 
 from . import services
 from .forms import AddressForm, ProfileForm
@@ -80,10 +82,7 @@ def role_switch(request):
         messages.error(request, "You do not have that role.")
         return redirect("dashboards:home")
     messages.success(request, f"You are now working as {Role(role).label.lower()}.")
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        return redirect(next_url)
-    target = reverse("dashboards:home")
+    target = safe_next_url(request, request.POST.get("next"), fallback="dashboards:home")
     if request.htmx:
         return HttpResponseClientRedirect(target)
-    return redirect(target)
+    return HttpResponseRedirect(target)

@@ -1,4 +1,5 @@
-"""One structured log line per request, with its duration and user."""
+"""Request middleware: one structured log line per request, with its duration and user;
+and the refusal of NUL characters before anything reads them."""
 
 import logging
 import time
@@ -36,3 +37,65 @@ class RequestLogMiddleware:
             )
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class RejectNulMiddleware:
+    """Answers 400 to a request carrying a NUL character in its path, query, form fields,
+    uploaded file names, cookies or headers.
+
+    PostgreSQL text cannot hold NUL, so such a value reaching a lookup (a `<str:>` URL
+    argument, an idempotency key, a session cookie) raised `DataError`, a 500. No real
+    client sends one; refusing it here, before sessions, authentication and every view,
+    is the one place that covers them all. The page is rendered without the request, so
+    nothing of the request (its session cookie included) reaches the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _carries_nul(request):
+            from django.http import HttpResponseBadRequest
+            from django.template.loader import render_to_string
+
+            return HttpResponseBadRequest(render_to_string("400.html"))
+        return self.get_response(request)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def _carries_nul(request) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    if _has_nul(_query_values(request.GET)):
+        return True
+    if _has_nul(request.COOKIES) or _has_nul(request.COOKIES.values()):
+        return True
+    if _has_nul(str(value) for name, value in request.META.items() if name.startswith("HTTP_")):
+        return True
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        from django.core.exceptions import SuspiciousOperation
+        from django.http import UnreadablePostError
+        from django.http.multipartparser import MultiPartParserError
+
+        try:
+            fields, files = request.POST, request.FILES
+        except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+            return False  # Django answers these itself (400) when the view reads the form
+        if _has_nul(_query_values(fields)):
+            return True
+        return _has_nul(
+            str(upload.name or "") for _, uploads in files.lists() for upload in uploads
+        )
+    return False
+
+
+def _query_values(querydict):
+    """Every key and every value of a QueryDict, repeated keys (`a=1&a=2`) included."""
+    for key, values in querydict.lists():
+        yield key
+        yield from values

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_ratelimit.decorators import ratelimit
 
 from project.core.htmx import htmx_error_toast
+from project.core.redirects import safe_next_url
 from shop.context_processors import MiniCart
 from shop.forms_checkout import AddToCartForm
 from shop.models import CartLine
@@ -43,11 +43,7 @@ def _error_toast(request, text: str, status: int = 400) -> HttpResponse:
 
 def _back(request, fallback="shop:cart"):
     target = request.POST.get("next") or request.META.get("HTTP_REFERER")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return HttpResponseRedirect(safe_next_url(request, target, fallback=fallback))
 
 
 @require_GET

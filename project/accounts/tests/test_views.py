@@ -105,6 +105,31 @@ def test_role_switch_refuses_a_role_the_user_lacks(client):
     assert client.get(reverse("dashboards:role", args=["staff"])).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("abc", "/dashboard/"),  # a bare word: once read as a view name (NoReverseMatch)
+        ("https://evil.example/", "/dashboard/"),
+        ("//evil.example/x", "/dashboard/"),
+        ("/shop/?q=mx", "/shop/?q=mx"),
+    ],
+)
+def test_role_switch_follows_only_a_path_on_this_site(client, next_url, lands_on):
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    response = client.post(reverse("accounts:role_switch"), {"role": "staff", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+    assert client.session[SESSION_KEY] == "staff"
+
+
+@pytest.mark.parametrize("path", ["/accounts/google/login/", "/accounts/google/login/callback/"])
+def test_google_sign_in_when_google_is_not_set_up_is_a_404_page(client, settings, path):
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    response = client.get(path, {"code": "x", "state": "y"})
+    assert response.status_code == 404
+    assert client.post(path).status_code == 404
+
+
 def test_login_is_rate_limited_per_account(client):
     user = UserFactory(email="target@example.com")
     url = reverse("account_login")
