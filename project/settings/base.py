@@ -164,11 +164,14 @@ def _deployment_prefix() -> str:
 
 
 CHANNEL_LAYER_PREFIX = env("CHANNEL_LAYER_PREFIX") or _deployment_prefix()
+# The cache may live on its own memory-capped Redis (allkeys-lru), so a flood of cache
+# entries evicts cache entries, never queued tasks or channel-layer messages.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "tessera",
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
@@ -360,6 +363,8 @@ SHOP_ORDER_EXPIRY_MINUTES = env_int("SHOP_ORDER_EXPIRY_MINUTES", 30)
 SHOP_MAX_HOLDS_PER_USER = env_int("SHOP_MAX_HOLDS_PER_USER", 20)
 SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", "VND")
 SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 300)
+# List pages past this one are rendered on every request instead of cached.
+SHOP_CACHE_MAX_PAGE = env_int("SHOP_CACHE_MAX_PAGE", 5)
 VNPAY_TMN_CODE = env("VNPAY_TMN_CODE")
 VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL")

@@ -566,3 +566,56 @@ def test_admin_saves_through_the_services(client, catalog):
     )
     assert response.status_code == 200
     assert "at least 200×200" in response.content.decode()
+
+
+# --- cache flooding -------------------------------------------------------------------------
+
+
+def cached_pages(kind: str = "list") -> int:
+    """How many catalog fragments of `kind` the cache holds (Redis or local memory)."""
+    if hasattr(cache, "keys"):  # django-redis
+        return len(cache.keys(f"shop:{kind}:*"))
+    return sum(1 for key in cache._cache if f":shop:{kind}:" in key)
+
+
+def test_300_junk_parameters_make_no_cache_entries_of_their_own(client, catalog):
+    for n in range(300):
+        response = client.get(LIST_URL, {"junk": n})
+        assert response.status_code == 200
+    assert cached_pages() == 1
+    # The junk does not leak into the page's links either.
+    assert "junk" not in response.content.decode()
+    for n in range(50):
+        client.get(reverse("shop:product_detail", args=["tofu65"]), {"utm": n})
+    assert cached_pages("product") == 1
+
+
+def test_spellings_of_one_filter_share_one_cache_entry(client, catalog):
+    spellings = [
+        {"in_stock": "on", "price_min": "100000"},
+        {"in_stock": "true", "price_min": "100000.00", "sort": "name"},
+        {"in_stock": "1", "price_min": " 1e5 ", "page": "1", "utm_source": "mail"},
+        {"price_min": "100000", "in_stock": ["", "on"]},  # the last value counts, as in the form
+    ]
+    pages = {frozenset(names_on(client.get(LIST_URL, query))) for query in spellings}
+    assert pages == {frozenset({"Tofu65 kit", "Football boots"})}
+    assert cached_pages() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "6"},  # past SHOP_CACHE_MAX_PAGE
+        {"page": "9" * 5000},
+        {"page": "abc"},
+        {"price_min": "cheap"},
+        {"price_max": "1e999999999"},
+        {"category": "no-such-category"},
+        {"organization": "no-such-seller"},
+        {"sort": "bogus"},
+    ],
+)
+def test_deep_pages_and_values_no_form_sends_are_not_cached(client, catalog, query):
+    response = client.get(LIST_URL, query)
+    assert response.status_code == 200
+    assert cached_pages() == 0

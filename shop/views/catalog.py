@@ -5,14 +5,16 @@ write makes them stale; the header and the add-to-cart form stay per request."""
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
@@ -34,11 +36,57 @@ DETAIL_TEMPLATE = "shop/catalog/product_detail.html"
 LIST_PARTIALS = {"results": "results", "catalog": "catalog"}
 
 
+# The parameters the list understands; anything else (tracking tags, junk) is ignored, so
+# it neither changes the page nor makes a cache entry of its own.
+LIST_PARAMETERS = ("q", "category", "price_min", "price_max", "in_stock", "organization", "sort")
+DEFAULT_SORT = "name"
+CHECKBOX_FALSE = {"", "false", "off"}
+PRICE_DIGITS = 12
+
+
+def _small_number(value: str) -> bool:
+    # ASCII digits only (int() also reads "²" and "٣") and short (int() refuses 4300+ digits).
+    return value.isascii() and value.isdigit() and len(value) <= 6
+
+
 def _cache_key(page: str, request, *parts: str) -> str:
-    """Catalog version + page + HTMX target + the full query string."""
-    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:32]
+    """Catalog version + page + HTMX target + what the page is built from."""
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     htmx = f"hx-{request.htmx.target or ''}" if request.htmx else "full"
-    return ":".join(["shop", page, f"v{catalog_version()}", htmx, *parts, query])
+    return ":".join(["shop", page, f"v{catalog_version()}", htmx, digest])
+
+
+def _list_query(request) -> tuple[QueryDict, bool]:
+    """The list's own parameters, normalised: the last value of each, whitespace collapsed,
+    numbers and booleans in one spelling, defaults (page 1, sort by name) dropped. Returns
+    them and whether the page may be cached: not past SHOP_CACHE_MAX_PAGE, and not with a
+    value no form could send (a malformed price or page)."""
+    pairs = []
+    cacheable = True
+    for name in (*LIST_PARAMETERS, "page"):
+        value = " ".join(request.GET.get(name, "").split())
+        if name in ("price_min", "price_max") and value:
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                cacheable = False
+            else:
+                if number.is_finite() and abs(number.adjusted()) <= PRICE_DIGITS:
+                    value = format(number.normalize(), "f")
+                else:
+                    cacheable = False
+        elif name == "in_stock":
+            value = "" if value.lower() in CHECKBOX_FALSE else "on"
+        elif name == "sort" and value == DEFAULT_SORT:
+            value = ""
+        elif name == "page" and value:
+            if _small_number(value) and 1 <= int(value) <= settings.SHOP_CACHE_MAX_PAGE:
+                value = "" if int(value) == 1 else str(int(value))
+            else:
+                cacheable = False
+        if value:
+            pairs.append((name, value))
+    return QueryDict(urlencode(pairs)), cacheable
 
 
 def _search_rate(group, request):
@@ -85,14 +133,20 @@ def product_list(request):
     """`/shop/`: full page, or for HTMX the results (`#results`) or the whole catalog area
     (`#catalog`, when a category link is followed)."""
     partial = LIST_PARTIALS.get(request.htmx.target, "results") if request.htmx else "catalog"
-    key = _cache_key("list", request)
-    html = cache.get(key)
+    # The page is built from its normalised parameters only (its links and forms too), so
+    # every spelling of one filter shares one cache entry.
+    request.GET, cacheable = _list_query(request)
+    key = _cache_key("list", request, request.GET.urlencode()) if cacheable else None
+    html = cache.get(key) if key else None
     if html is None:
         context = _product_list_context(request)
         # The results answer also refreshes the category tree's links (they keep the filters).
         context["oob_tree"] = bool(request.htmx) and partial == "results"
         html = render_to_string(f"{LIST_TEMPLATE}#{partial}", context, request=request)
-        cache.set(key, html, settings.SHOP_CACHE_SECONDS)
+        # A value the form refuses, or a category that does not exist, is not worth keeping.
+        known_category = not request.GET.get("category") or context["current_category"]
+        if key and context["form"].is_valid() and known_category:
+            cache.set(key, html, settings.SHOP_CACHE_SECONDS)
     if request.htmx:
         response = HttpResponse(html)
     else:
@@ -106,6 +160,7 @@ def product_list(request):
 def product_detail(request, slug: str):
     """`/shop/p/<slug>/`: the cached product fragment plus the per-request add-to-cart
     form. HTMX requests (quick view) get the fragment alone."""
+    # The fragments do not depend on the query string: `?anything` shares the entry.
     key = _cache_key("product", request, slug)
     cached = cache.get(key)
     if cached is None:

@@ -26,7 +26,7 @@ ENV_EXAMPLE = ROOT / ".env.example"
 README = ROOT / "README.md"
 SETTINGS_DIR = ROOT / "project" / "settings"
 
-REQUIRED_SERVICES = {"postgres", "redis", "web", "ws", "worker", "beat", "nginx"}
+REQUIRED_SERVICES = {"postgres", "redis", "cache", "web", "ws", "worker", "beat", "nginx"}
 # Services running the Django code (they get the settings' environment).
 APP_SERVICES = ("web", "ws", "worker", "beat")
 # Read by Django itself, not by the settings modules.
@@ -38,6 +38,7 @@ COMPOSE_ONLY_VARIABLES = {
     "HTTP_PORT",  # nginx published port
     "HTTPS_PORT",  # nginx published port
     "TLS_CERT_DIR",  # nginx certificate directory
+    "CACHE_MAXMEMORY",  # the cache service's --maxmemory
 }
 # Payments (shop): the VNPAY provider's keys (SPEC "Contracts").
 SHOP_PAYMENT_VARIABLES = {"VNPAY_TMN_CODE", "VNPAY_HASH_SECRET", "VNPAY_PAYMENT_URL"}
@@ -246,6 +247,34 @@ def check_service_urls(compose: dict) -> list[str]:
         redis = urlsplit(substitute(env.get("REDIS_URL", "")))
         if redis.scheme not in {"redis", "rediss"} or redis.hostname != "redis":
             problems.append(f"{name}: REDIS_URL must point at the redis service")
+    return problems
+
+
+def check_cache_service(compose: dict) -> list[str]:
+    """The cache has its own memory-capped Redis that evicts (allkeys-lru), apart from the
+    broker and channel layer, and every app process uses it."""
+    services = compose["services"]
+    cache = services.get("cache") or {}
+    tokens = command_tokens(cache)
+    problems = []
+    if tokens[:1] != ["redis-server"]:
+        problems.append(f"cache must run redis-server, not {tokens}")
+    if not substitute(option(tokens, "--maxmemory") or "").strip():
+        problems.append("cache needs --maxmemory, or a flood of entries grows it without end")
+    if option(tokens, "--maxmemory-policy") != "allkeys-lru":
+        problems.append("cache needs --maxmemory-policy allkeys-lru (evict, never refuse)")
+    for name in APP_SERVICES:
+        env = environment(services[name])
+        cache_url = urlsplit(substitute(env.get("CACHE_REDIS_URL", "")))
+        if cache_url.hostname != "cache":
+            problems.append(f"{name}: CACHE_REDIS_URL must point at the cache service")
+        if urlsplit(substitute(env.get("REDIS_URL", ""))).hostname == cache_url.hostname:
+            problems.append(f"{name}: the broker and channel layer must not share the cache Redis")
+        depends = services[name].get("depends_on") or {}
+        if not isinstance(depends, dict) or depends.get("cache", {}).get("condition") != (
+            "service_healthy"
+        ):
+            problems.append(f"{name} must wait for cache to be healthy")
     return problems
 
 
@@ -475,6 +504,10 @@ def test_app_services_reach_postgres_and_redis_services(compose):
     assert check_dependencies(compose) == []
 
 
+def test_cache_has_its_own_memory_capped_redis(compose):
+    assert check_cache_service(compose) == []
+
+
 def test_asgi_process_uses_the_connection_pool(compose):
     assert check_ws_pool(compose) == []
 
@@ -570,6 +603,14 @@ def test_checkers_reject_a_broken_compose_file(compose):
     broken["services"]["ws"]["environment"].pop("DATABASE_POOL")
     assert len([p for p in check_service_urls(broken) if p.startswith("ws:")]) >= 3
     assert check_ws_pool(broken)
+
+    broken = copy.deepcopy(compose)
+    broken["services"]["cache"]["command"] = ["redis-server", "--appendonly", "no"]
+    broken["services"]["worker"]["environment"]["CACHE_REDIS_URL"] = "redis://redis:6379/1"
+    problems = check_cache_service(broken)
+    assert any("--maxmemory," in p for p in problems)
+    assert any("allkeys-lru" in p for p in problems)
+    assert any(p.startswith("worker: CACHE_REDIS_URL") for p in problems)
 
     broken = copy.deepcopy(compose)
     broken["services"]["web"]["healthcheck"] = {"test": ["CMD", "true"]}
