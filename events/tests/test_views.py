@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import first_refusal
 from events.models import Attendee, Event, TicketType
 from project.accounts.tests.factories import UserFactory
 from project.organizations.tests.factories import OrganizationFactory
@@ -182,6 +183,16 @@ def test_filters_narrow_the_list_and_htmx_gets_only_the_results(client):
     assert titles(when="past") == {"Old Race"}
     assert titles(date_from="not-a-date") == {"Hanoi Run", "Online Yoga", "Autumn Ride"}
     assert past.slug  # the past event is public, reachable by "past"
+
+
+def test_event_search_is_rate_limited_per_user_or_address(client):
+    make_events(1)
+    assert first_refusal(lambda: client.get("/events/", {"q": "run"}), limit=60) >= 60
+    assert client.get("/events/", {"q": "run"}).status_code == 429
+    assert client.get("/events/", {"sport": "running"}).status_code == 200  # browsing is free
+    # A signed-in visitor behind the same address is counted on their own.
+    client.force_login(UserFactory())
+    assert client.get("/events/", {"q": "run"}).status_code == 200
 
 
 def test_the_full_list_page_has_the_filter_form_pushing_the_url(client):

@@ -26,6 +26,7 @@ from events.selectors import (
     user_is_event_member,
 )
 from events.services.tickets import CartHasOtherItems, TicketError, attendee_rename, event_register
+from project.core.ratelimit import search_rate
 
 PER_PAGE = 12
 LIST_TEMPLATE = "events/event_list.html"
@@ -33,6 +34,7 @@ FILTER_NAMES = ("q", "sport", "city", "date_from", "date_to", "format", "price")
 
 
 @require_GET
+@ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def event_list(request):
     """`/events/`: filters, results and pagination; HTMX requests get `#results` only."""
     event_filter = EventFilter(request.GET, queryset=event_list_public())

@@ -1,4 +1,5 @@
-"""The client address for rate limits when the site runs behind trusted proxies."""
+"""Rate-limit helpers: the client address behind trusted proxies, and the rate of search
+pages."""
 
 from django.conf import settings
 
@@ -13,3 +14,9 @@ def client_ip(request) -> str:
     if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
         return forwarded[-settings.TRUSTED_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def search_rate(group, request) -> str | None:
+    """django-ratelimit's rate for a list page with a `q` search box: a search costs a LIKE
+    scan, so SEARCH_RATE_LIMIT per key while searching; browsing without one is free."""
+    return settings.SEARCH_RATE_LIMIT if request.GET.get("q", "").strip() else None

@@ -376,6 +376,8 @@ PAYMENTS_MOCK_ENABLED = env_bool("PAYMENTS_MOCK_ENABLED", True)
 
 # --- Rate limits (django-ratelimit; allauth has its own) ----------------------------------
 RATELIMIT_VIEW = "project.core.views.ratelimited"
+# Searches (`q=` on the shop, the events and the staff lists), per user or address.
+SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", "60/m")
 RATELIMIT_USE_CACHE = "default"
 CELERY_BEAT_SCHEDULE.update(
     {

@@ -339,6 +339,16 @@ def test_staff_pages_open_for_staff(client, catalog, url):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/staff/shop/products/", "/staff/shop/stock/", "/staff/orders/"])
+def test_staff_searches_are_rate_limited_per_user(client, catalog, url):
+    client.force_login(UserFactory(roles=["staff"]))
+    assert first_refusal(lambda: client.get(url, {"q": "kit"}), limit=60) >= 60
+    assert client.get(url).status_code == 200  # the list itself stays open
+    # Another member of staff behind the same address searches on.
+    client.force_login(UserFactory(roles=["staff"]))
+    assert client.get(url, {"q": "kit"}).status_code == 200
+
+
 def test_staff_product_list_filters_with_htmx_and_exports_csv(client, catalog):
     client.force_login(UserFactory(roles=["staff"]))
     partial = client.get(

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
+from project.core.ratelimit import search_rate
 from shop.filters import ProductFilter
 from shop.selectors.catalog import (
     category_ancestors,
@@ -89,11 +90,6 @@ def _list_query(request) -> tuple[QueryDict, bool]:
     return QueryDict(urlencode(pairs)), cacheable
 
 
-def _search_rate(group, request):
-    """Searching costs a LIKE scan: 60 searches a minute per address; browsing is free."""
-    return "60/m" if request.GET.get("q", "").strip() else None
-
-
 def _product_list_context(request) -> dict:
     tree = category_tree()
     product_filter = ProductFilter(
@@ -128,7 +124,7 @@ def _product_list_context(request) -> dict:
 
 
 @require_GET
-@ratelimit(key="ip", rate=_search_rate, block=True)
+@ratelimit(key="ip", rate=search_rate, block=True)
 def product_list(request):
     """`/shop/`: full page, or for HTMX the results (`#results`) or the whole catalog area
     (`#catalog`, when a category link is followed)."""

@@ -17,8 +17,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from project.accounts.roles import Role, user_has_role
+from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Order, Refund
 from shop.selectors.orders import (
@@ -196,6 +198,7 @@ class OrderTable(tables.Table):
 
 @staff_view
 @require_GET
+@ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_order_list(request):
     filterset = OrderFilter(request.GET or None, queryset=staff_orders())
     table = OrderTable(filterset.qs)

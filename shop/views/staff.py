@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
 
 from project.accounts.roles import Role, user_has_role
+from project.core.ratelimit import search_rate
 from shop.filters import StaffProductFilter, StockMovementFilter
 from shop.forms_catalog import CategoryForm, ProductForm, StockAdjustForm
 from shop.models import Category
@@ -66,6 +68,7 @@ def staff_shop(request):
 
 
 @staff_required
+@ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_products(request):
     product_filter = StaffProductFilter(request.GET, queryset=product_list_staff())
     if request.GET.get("export") == "csv":
@@ -163,6 +166,7 @@ def _category_form(request, *, category):
 
 
 @staff_required
+@ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_stock(request):
     movement_filter = StockMovementFilter(request.GET, queryset=stock_movement_list())
     table = StockMovementTable(movement_filter.qs)
