@@ -14,6 +14,7 @@ admin.site.site_title = "Tessera admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("captcha/", include("captcha.urls")),
     path("account/", include("project.accounts.urls")),
     path("org/<slug:org_slug>/events/", include("events.urls_organizer")),
     path("org/", include("project.organizations.urls")),

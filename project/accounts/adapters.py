@@ -15,6 +15,39 @@ class AccountAdapter(DefaultAccountAdapter):
             return settings.SITE_URL + url
         return url
 
+    # --- sign-in throttling, per account and address together (see .throttle) ---------------
+
+    @staticmethod
+    def _login_of(credentials) -> str:
+        return str(credentials.get("email") or credentials.get("username") or "")
+
+    def pre_authenticate(self, request, **credentials):
+        from django import forms
+
+        from .throttle import LOGIN, wait_seconds
+
+        super().pre_authenticate(request, **credentials)
+        wait = wait_seconds(action=LOGIN, request=request, account=self._login_of(credentials))
+        if wait:
+            raise forms.ValidationError(
+                f"Too many failed sign-ins for this account from your network. Please wait "
+                f"{wait} second{'s' if wait != 1 else ''} and try again.",
+                code="too_many_login_attempts",
+            )
+
+    def authenticate(self, request, **credentials):
+        from .throttle import LOGIN, attempts_clear
+
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            attempts_clear(action=LOGIN, request=request, account=self._login_of(credentials))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        from .throttle import LOGIN, attempt_record
+
+        attempt_record(action=LOGIN, request=request, account=self._login_of(credentials))
+
     def send_mail(self, template_prefix, email, context):
         # Account e-mails go through the outbox like every other e-mail, so a broker or
         # SMTP outage delays them instead of losing them.

@@ -1,3 +1,5 @@
+from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
 from django import forms
 
 from .models import Address, User
@@ -29,3 +31,61 @@ class AddressForm(forms.ModelForm):
         if len(country) != 2 or not country.isalpha():
             raise forms.ValidationError("Use the two-letter country code, e.g. VN or US.")
         return country
+
+
+# --- bot protection on allauth's forms ------------------------------------------------------
+
+
+class CaptchaWhenThrottledMixin:
+    """Adds a CAPTCHA field once the client's address has tried `throttle_action` too
+    often (see project.accounts.throttle); the field is checked before anything else."""
+
+    throttle_action: str
+
+    def _add_captcha_when_throttled(self, request) -> None:
+        from captcha.fields import CaptchaField
+
+        from .throttle import captcha_required
+
+        if captcha_required(action=self.throttle_action, request=request):
+            self.fields["captcha"] = CaptchaField(
+                label="Type the characters in the picture",
+                help_text="There were many attempts from your network, so we check that "
+                "you are a person.",
+            )
+
+
+class LoginForm(CaptchaWhenThrottledMixin, allauth_forms.LoginForm):
+    throttle_action = "login"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_captcha_when_throttled(self.request)
+
+
+class SignupForm(CaptchaWhenThrottledMixin, allauth_forms.SignupForm):
+    throttle_action = "signup"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_captcha_when_throttled(allauth_context.request)
+
+    def clean(self):
+        from .throttle import attempt_record
+
+        attempt_record(action=self.throttle_action, request=allauth_context.request)
+        return super().clean()
+
+
+class ResetPasswordForm(CaptchaWhenThrottledMixin, allauth_forms.ResetPasswordForm):
+    throttle_action = "reset"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_captcha_when_throttled(allauth_context.request)
+
+    def clean(self):
+        from .throttle import attempt_record
+
+        attempt_record(action=self.throttle_action, request=allauth_context.request)
+        return super().clean()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
+    "captcha",
     # Tessera
     "project.core",
     "project.accounts",
@@ -262,10 +263,27 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tessera] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
-# allauth's rate limits are on with its defaults (failed logins: 10/min per IP and 5 per
-# 5 minutes per account; sign-ups 20/min per IP; resets 5/min per address). They use the
-# cache, so they are shared by every web process when Redis is configured.
+# allauth's rate limits are on with its defaults (sign-ups 20/min per IP; resets 5/min per
+# address), except failed logins: 10/min per IP only. Its per-account limit (5 per 5
+# minutes) locked the owner out too; failed sign-ins are throttled per account *and*
+# address instead, with growing waits and then a CAPTCHA (project/accounts/throttle.py).
+# They use the cache, so they are shared by every web process when Redis is configured.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 ACCOUNT_ADAPTER = "project.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "project.accounts.forms.LoginForm",
+    "signup": "project.accounts.forms.SignupForm",
+    "reset_password": "project.accounts.forms.ResetPasswordForm",
+}
+# Failed sign-ins for one account from one address before it must wait (2 s, 4 s, 8 s, ...
+# up to BOT_MAX_DELAY_SECONDS); failures, sign-ups or reset requests from one address
+# within BOT_WINDOW_SECONDS before its forms need a CAPTCHA.
+BOT_FREE_ATTEMPTS = env_int("BOT_FREE_ATTEMPTS", 3)
+BOT_MAX_DELAY_SECONDS = env_int("BOT_MAX_DELAY_SECONDS", 300)
+BOT_CAPTCHA_AFTER = env_int("BOT_CAPTCHA_AFTER", 5)
+BOT_WINDOW_SECONDS = env_int("BOT_WINDOW_SECONDS", 3600)
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 28
 SOCIALACCOUNT_ADAPTER = "project.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
