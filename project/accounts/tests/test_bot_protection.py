@@ -4,6 +4,8 @@ address, a CAPTCHA per address after repeated tries, and no lock-out of the owne
 Addresses are REMOTE_ADDR values from the documentation ranges; CAPTCHA_TEST_MODE (test
 settings) makes "PASSED" the answer to any CAPTCHA."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -124,3 +126,15 @@ def test_repeated_password_resets_from_one_address_need_a_captcha(client, settin
     assert response.status_code == 302
     assert client.post(url, {"email": user.email}, REMOTE_ADDR=OWNER).status_code == 302
     assert len(mailoutbox) >= sent
+
+
+def test_the_captcha_picture_is_served(client, settings):
+    settings.BOT_CAPTCHA_AFTER = 1
+    sign_in(client, "someone@example.com", "wrong-password", ATTACKER)
+    page = client.get(LOGIN_URL, REMOTE_ADDR=ATTACKER).content.decode()
+    src = re.search(r'<img[^>]+src="(/captcha/image/[^"]+)"', page)
+    assert src, page
+    picture = client.get(src[1])
+    assert picture.status_code == 200
+    assert picture["Content-Type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG")
