@@ -43,12 +43,13 @@ class CaptchaWhenThrottledMixin:
     throttle_action: str
 
     def _add_captcha_when_throttled(self, request) -> None:
-        from captcha.fields import CaptchaField
+        from captcha.fields import CaptchaField, CaptchaTextInput
 
         from .throttle import captcha_required
 
         if captcha_required(action=self.throttle_action, request=request):
             self.fields["captcha"] = CaptchaField(
+                widget=CaptchaTextInput(attrs={"class": "input mt-2"}),
                 label="Type the characters in the picture",
                 help_text="There were many attempts from your network, so we check that "
                 "you are a person.",
