@@ -153,7 +153,7 @@ BAD_VALUES = {
     "IntConverter": ["0", "9" * 30],
     "SlugConverter": ["no-such-" + "a" * 300],
     "StringConverter": [NUL, HUGE, NON_ASCII, "abc"],
-    "PathConverter": [NUL, NON_ASCII + "/..", "abc"],
+    "PathConverter": [NUL, NON_ASCII + "/.."],
 }
 
 
