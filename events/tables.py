@@ -105,26 +105,17 @@ CSV_HEADER = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def attendee_csv_row(attendee: Attendee) -> list[str]:
+def attendee_csv_row(attendee: Attendee) -> list:
     def when(moment):
         return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
     return [
-        _csv_safe(value)
-        for value in (
-            attendee.name,
-            attendee.ticket_type.name,
-            attendee.get_status_display(),
-            attendee.buyer.email if attendee.buyer_id else "",
-            attendee.order_line.order.number if attendee.order_line_id else "",
-            attendee.code,
-            when(attendee.checked_in_at),
-            when(attendee.created),
-        )
+        attendee.name,
+        attendee.ticket_type.name,
+        attendee.get_status_display(),
+        attendee.buyer.email if attendee.buyer_id else "",
+        attendee.order_line.order.number if attendee.order_line_id else "",
+        attendee.code,
+        when(attendee.checked_in_at),
+        when(attendee.created),
     ]

@@ -4,11 +4,11 @@ organization's filter, so another organization's event id is a 404 too."""
 
 from __future__ import annotations
 
-import csv
+import itertools
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +33,7 @@ from events.services.events import (
     ticket_type_update,
 )
 from events.tables import CSV_HEADER, AttendeeTable, EventTable, attendee_csv_row
+from project.core.csv_export import csv_response
 from project.organizations.scoping import get_for_organization_or_404, organization_view
 
 
@@ -280,30 +281,18 @@ def attendee_list(request, event_id: int):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @organization_view
 def attendee_export(request, event_id: int):
     """The attendee list (with the page's filters) as CSV, streamed."""
     event = _event(request, event_id)
     attendees = _attendee_filter(request, event).qs
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # spreadsheets read the file as UTF-8
-        yield writer.writerow(CSV_HEADER)
-        for attendee in attendees.iterator(chunk_size=500):
-            yield writer.writerow(attendee_csv_row(attendee))
-
+    rows = (attendee_csv_row(attendee) for attendee in attendees.iterator(chunk_size=500))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="attendees-{event.slug[:50]}-{stamp}.csv"'
+    return csv_response(
+        itertools.chain([CSV_HEADER], rows),
+        filename=f"attendees-{event.slug[:50]}-{stamp}.csv",
+        streaming=True,
     )
-    return response
 
 
 # --- check-in ------------------------------------------------------------------------------

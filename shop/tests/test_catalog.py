@@ -629,3 +629,15 @@ def test_deep_pages_and_values_no_form_sends_are_not_cached(client, catalog, que
     response = client.get(LIST_URL, query)
     assert response.status_code == 200
     assert cached_pages() == 0
+
+
+def test_staff_product_csv_neutralises_formulas_in_names(client):
+    """A seller or product named like a spreadsheet formula arrives as text, not a link."""
+    seller = OrganizationFactory(name='=HYPERLINK("https://evil.example/","Click")')
+    ProductFactory(name="+SUM(1,2)", organization=seller, stock=3)
+    client.force_login(UserFactory(roles=["staff"]))
+    response = client.get("/staff/shop/products/", {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1] == "'+SUM(1,2)"
+    assert rows[1][4] == """'=HYPERLINK("https://evil.example/","Click")"""
+    assert rows[1][7] == "3"  # numbers stay numbers

@@ -1,5 +1,6 @@
 """Orders: the status machine, paying, cancelling, expiry, e-mails, invoices and pages."""
 
+import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -355,7 +356,7 @@ def test_staff_list_filters_exports_csv_and_keeps_queries_constant(staff_client,
 
     response = staff_client.get(reverse("shop:staff_order_list"), {"_export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = response.content.decode().strip().splitlines()
+    rows = response.content.decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 51
     assert rows[0].startswith("Number,")
     assert any(orders[0].number in row and ",paid," in row for row in rows)
@@ -397,3 +398,12 @@ def test_staff_cancel_releases_stock(staff_client, user, product):
 
 def test_order_number_url_of_unknown_order_is_404(staff_client):
     assert staff_client.get(reverse("shop:staff_order_detail", args=["TS-1-1"])).status_code == 404
+
+
+def test_staff_order_csv_neutralises_formulas(staff_client, product):
+    buyer = UserFactory(email="=cmd+1@example.com")
+    order_for(buyer, ("product", product.pk, 1))
+    response = staff_client.get(reverse("shop:staff_order_list"), {"_export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert rows[1][header.index("Customer")] == "'=cmd+1@example.com"

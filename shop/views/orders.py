@@ -3,7 +3,6 @@ filters, CSV), detail, status changes and refunds."""
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 import django_filters
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from project.accounts.roles import Role, user_has_role
+from project.core.csv_export import csv_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Order, Refund
@@ -204,21 +204,12 @@ def staff_order_list(request):
     table = OrderTable(filterset.qs)
     tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if request.GET.get("_export") == "csv":
-        return _csv_response(table, "orders.csv")
+        # Every filtered row (not just the page), with the table's `value_*` values.
+        return csv_response(table.as_values(), filename="orders.csv")
     template = "shop/orders/staff_list.html"
     if request.htmx:
         template += "#orders-table"
     return render(request, template, {"filter": filterset, "table": table})
-
-
-def _csv_response(table, filename: str) -> HttpResponse:
-    """Every filtered row (not just the page), with the tables' `value_*` values."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in table.as_values():
-        writer.writerow(row)
-    return response
 
 
 def _staff_order(number: str) -> Order:

@@ -3,7 +3,7 @@ checks the staff role itself; anyone else gets a 404 (the pages do not exist for
 
 from __future__ import annotations
 
-import csv
+import itertools
 from functools import wraps
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
 
 from project.accounts.roles import Role, user_has_role
+from project.core.csv_export import csv_response
 from project.core.ratelimit import search_rate
 from shop.filters import StaffProductFilter, StockMovementFilter
 from shop.forms_catalog import CategoryForm, ProductForm, StockAdjustForm
@@ -83,14 +84,10 @@ def staff_products(request):
 
 def _products_csv(products) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="products-{stamp}.csv"'
-    response.write("\ufeff")  # so spreadsheet apps read UTF-8 (đ, ₸) correctly
-    writer = csv.writer(response)
-    writer.writerow(ProductTable.CSV_FIELDS)
-    for product in products.iterator(chunk_size=500):
-        writer.writerow(ProductTable.csv_row(product))
-    return response
+    rows = (ProductTable.csv_row(product) for product in products.iterator(chunk_size=500))
+    return csv_response(
+        itertools.chain([ProductTable.CSV_FIELDS], rows), filename=f"products-{stamp}.csv"
+    )
 
 
 @staff_required
