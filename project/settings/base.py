@@ -379,7 +379,14 @@ WHITENOISE_AUTOREFRESH = not (BASE_DIR / "staticfiles").exists()
 SHOP_HOLD_MINUTES = env_int("SHOP_HOLD_MINUTES", 15)
 SHOP_ORDER_EXPIRY_MINUTES = env_int("SHOP_ORDER_EXPIRY_MINUTES", 30)
 SHOP_MAX_HOLDS_PER_USER = env_int("SHOP_MAX_HOLDS_PER_USER", 20)
-SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", "VND")
+# A deployment sells in one currency. SHOP_DEFAULT_CURRENCY is its older name, still read.
+SHOP_CURRENCY = (env("SHOP_CURRENCY") or env("SHOP_DEFAULT_CURRENCY") or "VND").strip().upper()
+SHOP_DEFAULT_CURRENCY = SHOP_CURRENCY
+# Where pickup orders are collected: shown at checkout, on the order page and the invoice.
+SHOP_PICKUP_LOCATION = (
+    env("SHOP_PICKUP_LOCATION")
+    or "Tessera store, 12 Lê Lợi, Bến Nghé, District 1, Ho Chi Minh City · Mon–Sat 9:00–18:00"
+)
 SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 300)
 # List pages past this one are rendered on every request instead of cached.
 SHOP_CACHE_MAX_PAGE = env_int("SHOP_CACHE_MAX_PAGE", 5)

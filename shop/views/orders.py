@@ -8,6 +8,7 @@ from functools import wraps
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,7 @@ from shop.selectors.orders import (
     staff_order,
     staff_orders,
 )
+from shop.services.emails import address_lines
 from shop.services.invoices import invoice_filename, invoice_pdf
 from shop.services.orders import (
     InvalidTransition,
@@ -63,8 +65,18 @@ def _own_order(request, number: str) -> Order:
 def order_detail(request, number: str):
     order = _own_order(request, number)
     return render(
-        request, "shop/orders/detail.html", {"order": order, "line_links": order_line_links(order)}
+        request,
+        "shop/orders/detail.html",
+        {"order": order, "line_links": order_line_links(order), **_delivery_context(order)},
     )
+
+
+def _delivery_context(order: Order) -> dict:
+    """What shop/orders/delivery.html shows, on the customer's and the staff page."""
+    return {
+        "address_lines": address_lines(order.shipping_address),
+        "pickup_location": settings.SHOP_PICKUP_LOCATION,
+    }
 
 
 @login_required
@@ -228,6 +240,7 @@ def _staff_detail(request, order, *, status_form=None, refund_form=None, status=
             "status_form": status_form or OrderStatusForm(targets=order_status_targets(order)),
             "refund_form": refund_form or RefundForm(order=order),
             "can_refund": order.status in {"paid", "shipped", "completed"},
+            **_delivery_context(order),
         },
         status=status,
     )

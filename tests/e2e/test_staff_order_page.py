@@ -1,0 +1,66 @@
+"""The staff order page: everything needed to ship, at a laptop's width."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, expect
+
+from project.accounts.roles import Role
+from project.accounts.tests.factories import UserFactory
+from shop.tests.factories import ProductFactory
+from shop.tests.kinds import order_for, pay
+from tests.e2e.conftest import assert_no_horizontal_scroll
+
+ADDRESS = {
+    "recipient": "Trần Thị Bích Ngọc",
+    "phone": "+84 90 123 4567",
+    "line1": "123 Đường Nguyễn Văn Linh, Phường Tân Phong",
+    "line2": "Tòa nhà Sunrise City, Căn hộ 12.05",
+    "city": "Hồ Chí Minh",
+    "postcode": "700000",
+    "country": "VN",
+}
+
+
+def signed_in_page(browser: Browser, site: str, user, width: int):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    host = site.split("//", 1)[1].split(":", 1)[0]
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
+    return context.new_page()
+
+
+@pytest.fixture
+def shipped_order():
+    customer = UserFactory(name="Ngọc Trần", email="bich.ngoc.tran.longname@example.com")
+    keyboard = ProductFactory(
+        name="Mechanical keyboard, 75% layout, hot-swappable, Gateron Yellow switches",
+        price=Decimal("2450000"),
+        stock=10,
+    )
+    order = order_for(
+        customer, ("product", keyboard.pk, 2), delivery_type="delivery", address=ADDRESS
+    )
+    pay(order)
+    return order
+
+
+def test_staff_order_page_shows_the_delivery_and_fits_1280px(site, browser: Browser, shipped_order):
+    page = signed_in_page(browser, site, UserFactory(roles=[Role.STAFF]), width=1280)
+    page.goto(f"{site}/staff/orders/{shipped_order.number}/")
+    delivery = page.locator("section", has=page.get_by_role("heading", name="Delivery"))
+    expect(page.get_by_test_id("delivery-type")).to_have_text("Delivery to an address")
+    for value in (ADDRESS["recipient"], ADDRESS["phone"], ADDRESS["line1"], ADDRESS["city"]):
+        expect(delivery).to_contain_text(value)
+    assert_no_horizontal_scroll(page)
