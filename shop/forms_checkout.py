@@ -97,7 +97,20 @@ class PaymentMethodForm(forms.Form):
 
 class OrderStatusForm(forms.Form):
     to_status = forms.ChoiceField(label="New status")
-    note = forms.CharField(max_length=255, required=False, label="Note for the history")
+    note = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Note to the customer",
+        help_text="Shown on the customer's order page and in their e-mail.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    internal_note = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Internal note",
+        help_text="Staff only: the customer never sees it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,7 +98,10 @@ class OrderStatusChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Shown to the customer (order page, status e-mail).
     note = models.CharField(max_length=255, blank=True)
+    # Seen by staff only.
+    internal_note = models.CharField(max_length=255, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

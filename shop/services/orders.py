@@ -77,9 +77,16 @@ def _sync(target: Order, source: Order) -> Order:
 
 
 def order_transition(
-    *, order: Order, to_status: str, actor=None, note: str = "", email: bool = True
+    *,
+    order: Order,
+    to_status: str,
+    actor=None,
+    note: str = "",
+    internal_note: str = "",
+    email: bool = True,
 ) -> Order:
-    """Move an order to `to_status` if the machine allows it.
+    """Move an order to `to_status` if the machine allows it. `note` is for the customer
+    (order page and e-mail), `internal_note` for staff only.
 
     Lock: the order row (`select_for_update`), re-read, so two staff members or a gateway
     callback cannot both move it. Raises InvalidTransition."""
@@ -90,7 +97,7 @@ def order_transition(
                 f"Order {locked.number} cannot go from "
                 f"{S(locked.status).label.lower()} to {_label(to_status)}."
             )
-        _apply(locked, to_status, actor=actor, note=note, email=email)
+        _apply(locked, to_status, actor=actor, note=note, internal_note=internal_note, email=email)
     return _sync(order, locked)
 
 
@@ -101,7 +108,15 @@ def _label(status: str) -> str:
         return repr(status)
 
 
-def _apply(order: Order, to_status: str, *, actor, note: str, email: bool = True) -> None:
+def _apply(
+    order: Order,
+    to_status: str,
+    *,
+    actor,
+    note: str,
+    internal_note: str = "",
+    email: bool = True,
+) -> None:
     """Write the status and its history row; schedule the e-mail and the signal."""
     from_status = order.status
     order.status = to_status
@@ -112,6 +127,7 @@ def _apply(order: Order, to_status: str, *, actor, note: str, email: bool = True
         to_status=to_status,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         note=note[:255],
+        internal_note=internal_note[:255],
     )
     if email and to_status in STATUS_EMAILS:
         order_email_queue(order=order, template=STATUS_EMAILS[to_status])
@@ -209,7 +225,9 @@ def order_pay(*, order: Order, payment=None, actor=None) -> Order:
     return order
 
 
-def order_cancel(*, order: Order, actor=None, note: str = "Canceled by the customer") -> Order:
+def order_cancel(
+    *, order: Order, actor=None, note: str = "Canceled by the customer", internal_note: str = ""
+) -> Order:
     """Cancel an unpaid order and give back what it holds. Lock: the order row."""
     with transaction.atomic():
         locked = _locked(order)
@@ -218,7 +236,7 @@ def order_cancel(*, order: Order, actor=None, note: str = "Canceled by the custo
                 f"Order {locked.number} is {S(locked.status).label.lower()} and cannot be canceled."
             )
         order_release(order=locked, reason=f"order {locked.number} canceled", actor=actor)
-        _apply(locked, S.CANCELED, actor=actor, note=note)
+        _apply(locked, S.CANCELED, actor=actor, note=note, internal_note=internal_note)
     return _sync(order, locked)
 
 
@@ -259,13 +277,23 @@ def order_status_targets(order: Order) -> list[tuple[str, str]]:
     ]
 
 
-def order_status_set(*, order: Order, to_status: str, actor, note: str = "") -> Order:
-    """Staff status change; cancelling releases like a customer's cancel."""
+def order_status_set(
+    *, order: Order, to_status: str, actor, note: str = "", internal_note: str = ""
+) -> Order:
+    """Staff status change; cancelling releases like a customer's cancel. `note` goes to
+    the customer, `internal_note` stays with staff."""
     if to_status not in dict(order_status_targets(order)):
         raise InvalidTransition(
             f"Order {order.number} cannot go from {_label(order.status)} to "
             f"{_label(to_status)} by hand."
         )
     if to_status == S.CANCELED:
-        return order_cancel(order=order, actor=actor, note=note or "Canceled by staff")
-    return order_transition(order=order, to_status=to_status, actor=actor, note=note)
+        return order_cancel(
+            order=order,
+            actor=actor,
+            note=note or "Canceled by staff",
+            internal_note=internal_note,
+        )
+    return order_transition(
+        order=order, to_status=to_status, actor=actor, note=note, internal_note=internal_note
+    )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -407,3 +408,38 @@ def test_staff_order_csv_neutralises_formulas(staff_client, product):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header = rows[0]
     assert rows[1][header.index("Customer")] == "'=cmd+1@example.com"
+
+
+def test_staff_note_to_the_customer_and_internal_note_each_show_where_they_belong(
+    staff_client, user, product, mailoutbox, django_capture_on_commit_callbacks
+):
+    order = order_for(user, ("product", product.pk, 1), delivery_type="pickup")
+    pay(order)
+    page = staff_client.get(reverse("shop:staff_order_detail", args=[order.number])).content
+    assert b"Note to the customer" in page and b"Internal note" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("shop:staff_order_status", args=[order.number]),
+            {
+                "to_status": "shipped",
+                "note": "Tracking VN42 with GHN",
+                "internal_note": "Box was dented, repacked by Minh",
+            },
+        )
+    staff_page = staff_client.get(
+        reverse("shop:staff_order_detail", args=[order.number])
+    ).content.decode()
+    assert "Tracking VN42 with GHN" in staff_page
+    assert "Box was dented, repacked by Minh" in staff_page
+
+    customer = Client()
+    customer.force_login(user)
+    customer_page = customer.get(order.get_absolute_url()).content.decode()
+    assert "Tracking VN42 with GHN" in customer_page
+    assert "Box was dented" not in customer_page
+
+    shipped = mailoutbox[-1]
+    assert shipped.subject == f"Order {order.number} is on its way"
+    assert "Tracking VN42 with GHN" in shipped.body
+    assert "Box was dented" not in shipped.body
+    assert "Box was dented" not in shipped.alternatives[0][0]

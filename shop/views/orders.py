@@ -265,6 +265,7 @@ def staff_order_status(request, number: str):
             to_status=form.cleaned_data["to_status"],
             actor=request.user,
             note=form.cleaned_data["note"],
+            internal_note=form.cleaned_data["internal_note"],
         )
     except InvalidTransition as exc:
         messages.error(request, str(exc))
