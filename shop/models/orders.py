@@ -60,6 +60,17 @@ class Order(models.Model):
     def get_absolute_url(self):
         return reverse("shop:order_detail", kwargs={"number": self.number})
 
+    @property
+    def has_invoice(self) -> bool:
+        """An invoice is for money received: never for an unpaid or canceled order."""
+        return self.status in INVOICED_STATUSES
+
+
+# Orders whose money came in (a refunded order keeps its invoice; the refund has a credit note).
+INVOICED_STATUSES = frozenset(
+    {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.COMPLETED, Order.Status.REFUNDED}
+)
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

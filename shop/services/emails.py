@@ -1,5 +1,5 @@
-"""Order e-mails to the customer: pending, paid (invoice attached), shipped, refunded,
-canceled. Each has a text and an HTML part (shop/templates/shop/emails/).
+"""Order e-mails to the customer: pending, paid (invoice attached), shipped, refunded
+(credit note attached), canceled. Each has a text and an HTML part (shop/templates/shop/emails/).
 
 `order_email_queue` writes an outbox row inside the caller's transaction; the outbox sends
 it after commit, and retries while the broker or mail server is away. The message is built
@@ -41,7 +41,13 @@ def order_email_queue(*, order, template: str, refund=None) -> None:
 def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailMultiAlternatives:
     from shop.models import Order, Refund
 
-    from .invoices import invoice_filename, invoice_pdf
+    from .invoices import (
+        credit_note_filename,
+        credit_note_pdf,
+        invoice_filename,
+        invoice_pdf,
+        refund_line_items,
+    )
 
     order = (
         Order.objects.select_related("user").prefetch_related("lines", "history").get(pk=order_pk)
@@ -51,14 +57,7 @@ def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailM
         (change for change in reversed(order.history.all()) if change.to_status == order.status),
         None,
     )
-    refund_lines = []
-    if refund is not None:
-        by_pk = {line.pk: line for line in order.lines.all()}
-        refund_lines = [
-            {"line": by_pk[item["line"]], "quantity": item["quantity"]}
-            for item in refund.lines
-            if item.get("line") in by_pk
-        ]
+    refund_lines = refund_line_items(refund, order.lines.all()) if refund is not None else []
     context = {
         "order": order,
         "lines": list(order.lines.all()),
@@ -80,8 +79,13 @@ def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailM
     message.attach_alternative(
         render_to_string(f"shop/emails/{template}.html", context), "text/html"
     )
-    if template == "paid":
+    if template == "paid" and order.has_invoice:
         message.attach(invoice_filename(order), invoice_pdf(order=order), "application/pdf")
+    if template == "refunded" and refund is not None and refund.status == Refund.Status.DONE:
+        refund.order = order
+        message.attach(
+            credit_note_filename(refund), credit_note_pdf(refund=refund), "application/pdf"
+        )
     return message
 
 

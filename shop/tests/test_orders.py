@@ -278,21 +278,23 @@ def test_order_detail_shows_history_lines_and_actions(client, user, product):
     order = order_for(user, ("product", product.pk, 1))
     page = client.get(order.get_absolute_url()).content.decode()
     assert order.number in page and "Walnut case" in page
-    assert "Pay now" in page and "Cancel order" in page and "Download invoice" in page
+    assert "Pay now" in page and "Cancel order" in page and "Download invoice" not in page
     assert "Pending payment" in page
     pay(order)
     page = client.get(order.get_absolute_url()).content.decode()
     assert "Pay now" not in page and "Cancel order" not in page
+    assert "Download invoice" in page
 
 
 def test_another_users_order_is_404(client, user, product):
     order = order_for(user, ("product", product.pk, 1))
+    pay(order)
     client.force_login(UserFactory())
     assert client.get(order.get_absolute_url()).status_code == 404
     assert client.get(reverse("shop:order_invoice", args=[order.number])).status_code == 404
     assert client.post(reverse("shop:order_cancel", args=[order.number])).status_code == 404
     order.refresh_from_db()
-    assert order.status == "pending_payment"
+    assert order.status == "paid"
 
 
 def test_customer_cancels_from_the_order_page(client, user, product):
@@ -306,10 +308,27 @@ def test_customer_cancels_from_the_order_page(client, user, product):
 def test_invoice_download(client, user, product):
     client.force_login(user)
     order = order_for(user, ("product", product.pk, 1))
+    pay(order)
     response = client.get(reverse("shop:order_invoice", args=[order.number]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f'filename="invoice-{order.number}.pdf"' in response["Content-Disposition"]
+
+
+def test_no_invoice_for_pending_or_canceled_orders(client, user, product):
+    """An invoice is for money received: a pending or canceled order offers none."""
+    staff = Client()
+    staff.force_login(UserFactory(roles=[Role.STAFF]))
+    client.force_login(user)
+    pending = order_for(user, ("product", product.pk, 1))
+    canceled = order_cancel(order=order_for(user, ("product", product.pk, 1)), actor=user)
+    for order in (pending, canceled):
+        assert "invoice" not in client.get(order.get_absolute_url()).content.decode().lower()
+        assert client.get(reverse("shop:order_invoice", args=[order.number])).status_code == 404
+        staff_page = staff.get(reverse("shop:staff_order_detail", args=[order.number]))
+        assert "Invoice PDF" not in staff_page.content.decode()
+        url = reverse("shop:staff_order_invoice", args=[order.number])
+        assert staff.get(url).status_code == 404
 
 
 # --- staff pages --------------------------------------------------------------------------

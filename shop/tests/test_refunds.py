@@ -1,6 +1,7 @@
 """Refunds: full and partial, restocking, limits, money back through the provider, and
 what happens when the provider refuses or the database fails after the money went back."""
 
+import io
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -298,3 +299,76 @@ def test_a_refused_refund_is_failed_keeps_the_goods_back_and_flags_the_order(
     with pytest.raises(RefundError, match="is done"):
         refund_retry(refund=refund, actor=staff)
     assert len(gateway.refunds) == 2  # the refused request and the retry
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_each_refund_gets_a_numbered_credit_note_linked_and_attached(
+    client, paid_order, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    order, keycaps, case = paid_order
+    with django_capture_on_commit_callbacks(execute=True):
+        first = order_refund(
+            order=order, actor=staff, lines={order.lines.get(ref=keycaps.pk).pk: 2}, reason="Dented"
+        )
+        second = order_refund(order=order, actor=staff, amount=Decimal("50000"), reason="Late")
+
+    email = mailoutbox[-2]
+    assert email.subject == f"Refund for order {order.number}"
+    ((name, data, mimetype),) = email.attachments
+    assert (name, mimetype) == (f"credit-note-CN-{order.number}-1.pdf", "application/pdf")
+    text = _pdf_text(data)
+    assert "Credit note" in text and f"CN-{order.number}-1" in text
+    assert f"Corrects invoice {order.number}" in text
+    assert "Keycaps" in text and "200,000" in text and "Dented" in text
+    assert f"credit-note-CN-{order.number}-2.pdf" == mailoutbox[-1].attachments[0][0]
+
+    client.force_login(order.user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    for refund in (first, second):
+        url = reverse("shop:order_credit_note", args=[order.number, refund.pk])
+        assert f'href="{url}"' in page
+    response = client.get(reverse("shop:order_credit_note", args=[order.number, second.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        "50,000" in _pdf_text(response.content)
+        and f"CN-{order.number}-2" in response["Content-Disposition"]
+    )
+
+    # Someone else's order, or a refund of another order: 404.
+    other = order_for(UserFactory(), ("product", keycaps.pk, 1))
+    pay(other)
+    assert (
+        client.get(reverse("shop:order_credit_note", args=[other.number, first.pk])).status_code
+        == 404
+    )
+    client.force_login(other.user)
+    assert (
+        client.get(reverse("shop:order_credit_note", args=[order.number, first.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("shop:order_credit_note", args=[other.number, first.pk])).status_code
+        == 404
+    )
+
+    client.force_login(staff)
+    page = client.get(reverse("shop:staff_order_detail", args=[order.number])).content.decode()
+    url = reverse("shop:staff_order_credit_note", args=[order.number, first.pk])
+    assert f'href="{url}"' in page and client.get(url).content.startswith(b"%PDF")
+
+
+def test_a_refund_not_paid_out_has_no_credit_note(client, vnpay_order, staff):
+    order, keycaps, gateway = vnpay_order
+    gateway.refund_answer_code = "94"
+    with pytest.raises(RefundPayoutFailed) as failure:
+        order_refund(order=order, actor=staff, reason="Broken")
+    client.force_login(staff)
+    url = reverse("shop:staff_order_credit_note", args=[order.number, failure.value.refund.pk])
+    assert client.get(url).status_code == 404
+    page = client.get(reverse("shop:staff_order_detail", args=[order.number])).content.decode()
+    assert url not in page

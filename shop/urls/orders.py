@@ -7,6 +7,11 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
     path("orders/<str:number>/invoice.pdf", orders.order_invoice, name="order_invoice"),
+    path(
+        "orders/<str:number>/credit-notes/<int:refund_id>.pdf",
+        orders.order_credit_note,
+        name="order_credit_note",
+    ),
     path("staff/orders/", orders.staff_order_list, name="staff_order_list"),
     path("staff/orders/<str:number>/", orders.staff_order_detail, name="staff_order_detail"),
     path("staff/orders/<str:number>/status/", orders.staff_order_status, name="staff_order_status"),
@@ -20,5 +25,10 @@ urlpatterns = [
         "staff/orders/<str:number>/invoice.pdf",
         orders.staff_order_invoice,
         name="staff_order_invoice",
+    ),
+    path(
+        "staff/orders/<str:number>/credit-notes/<int:refund_id>.pdf",
+        orders.staff_order_credit_note,
+        name="staff_order_credit_note",
     ),
 ]

@@ -1,5 +1,5 @@
-"""Order pages: the customer's list, detail, cancel and invoice; the staff list (table,
-filters, CSV), detail, status changes and refunds."""
+"""Order pages: the customer's list, detail, cancel, invoice and credit notes; the staff
+list (table, filters, CSV), detail, status changes and refunds."""
 
 from __future__ import annotations
 
@@ -33,7 +33,13 @@ from shop.selectors.orders import (
     staff_orders,
 )
 from shop.services.emails import address_lines
-from shop.services.invoices import invoice_filename, invoice_pdf
+from shop.services.invoices import (
+    NoInvoice,
+    credit_note_filename,
+    credit_note_pdf,
+    invoice_filename,
+    invoice_pdf,
+)
 from shop.services.orders import (
     InvalidTransition,
     order_cancel,
@@ -92,16 +98,37 @@ def order_cancel_view(request, number: str):
     return redirect(order.get_absolute_url())
 
 
-def _pdf_response(order: Order) -> HttpResponse:
-    response = HttpResponse(invoice_pdf(order=order), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(order)}"'
+def _pdf_response(render, filename: str) -> HttpResponse:
+    try:
+        body = render()
+    except NoInvoice as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _invoice_response(order: Order) -> HttpResponse:
+    """The invoice, or 404 for an order whose money never came in."""
+    return _pdf_response(lambda: invoice_pdf(order=order), invoice_filename(order))
+
+
+def _credit_note_response(order: Order, refund_id: int) -> HttpResponse:
+    """A refund's credit note, or 404 for another order's refund or one not paid out."""
+    refund = get_object_or_404(order.refunds.select_related("order"), pk=refund_id)
+    return _pdf_response(lambda: credit_note_pdf(refund=refund), credit_note_filename(refund))
 
 
 @login_required
 @require_GET
 def order_invoice(request, number: str):
-    return _pdf_response(_own_order(request, number))
+    return _invoice_response(_own_order(request, number))
+
+
+@login_required
+@require_GET
+def order_credit_note(request, number: str, refund_id: int):
+    return _credit_note_response(_own_order(request, number), refund_id)
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -314,4 +341,10 @@ def staff_refund_retry(request, number: str, refund_id: int):
 @staff_view
 @require_GET
 def staff_order_invoice(request, number: str):
-    return _pdf_response(_staff_order(number))
+    return _invoice_response(_staff_order(number))
+
+
+@staff_view
+@require_GET
+def staff_order_credit_note(request, number: str, refund_id: int):
+    return _credit_note_response(_staff_order(number), refund_id)
