@@ -1,6 +1,9 @@
-"""Admin for carts, orders and their status history."""
+"""Admin for carts, orders and their status history. Money, lines and statuses are
+read-only here: changes go through the shop services (the order actions)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from shop.models import Cart, CartLine, Order, OrderLine, OrderStatusChange
 
@@ -20,57 +23,187 @@ class CartAdmin(admin.ModelAdmin):
     inlines = [CartLineInline]
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
-    extra = 0
-    fields = [
-        "kind",
-        "ref",
-        "title",
-        "unit_price",
-        "quantity",
-        "refunded_quantity",
-        "line_total",
-        "is_physical",
-        "organization",
-    ]
-    readonly_fields = ["line_total"]
-    raw_id_fields = ["organization"]
-
-
-class OrderStatusChangeInline(admin.TabularInline):
-    model = OrderStatusChange
-    extra = 0
-    can_delete = False
-    fields = ["created", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
+class ReadOnlyAdminMixin:
+    """Rows written by the shop services only: the admin shows them and never edits,
+    adds or deletes them (that would bypass the ledger and the status history)."""
 
     def has_add_permission(self, request, obj=None):
-        # History is written by the order services only.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    fields = ["title", "kind", "ref", "unit_price", "quantity", "refunded_quantity", "line_total"]
+    readonly_fields = fields
+
+
+class OrderStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OrderStatusChange
+    extra = 0
+    # Few, narrow columns: the order page fits a 1280 px screen.
+    fields = ["created", "change", "actor", "notes"]
+    readonly_fields = fields
+
+    @admin.display(description="Change")
+    def change(self, obj):
+        return f"{obj.from_label} → {obj.to_label}" if obj.from_status else obj.to_label
+
+    @admin.display(description="Notes")
+    def notes(self, obj):
+        parts = [f"To customer: {obj.note}" if obj.note else ""]
+        parts.append(f"Internal: {obj.internal_note}" if obj.internal_note else "")
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts if part))
+
+
+def _each(modeladmin, request, queryset, act, done: str):
+    """Run `act(order)` through the shop services for each chosen order; report each."""
+    from shop.services.orders import InvalidTransition
+    from shop.services.refunds import RefundError
+
+    changed = 0
+    for order in queryset.order_by("pk"):
+        try:
+            act(order)
+        except (InvalidTransition, RefundError) as exc:
+            modeladmin.message_user(request, f"{order.number}: {exc}", messages.ERROR)
+        else:
+            changed += 1
+    if changed:
+        modeladmin.message_user(request, f"{changed} order(s) {done}.", messages.SUCCESS)
+
+
+@admin.action(description="Mark shipped", permissions=["change"])
+def mark_shipped(modeladmin, request, queryset):
+    from shop.services.orders import order_status_set
+
+    _each(
+        modeladmin,
+        request,
+        queryset,
+        lambda order: order_status_set(order=order, to_status="shipped", actor=request.user),
+        "marked shipped",
+    )
+
+
+@admin.action(description="Mark completed", permissions=["change"])
+def mark_completed(modeladmin, request, queryset):
+    from shop.services.orders import order_status_set
+
+    _each(
+        modeladmin,
+        request,
+        queryset,
+        lambda order: order_status_set(order=order, to_status="completed", actor=request.user),
+        "marked completed",
+    )
+
+
+@admin.action(description="Cancel unpaid orders", permissions=["change"])
+def cancel_unpaid(modeladmin, request, queryset):
+    from shop.services.orders import order_cancel
+
+    _each(
+        modeladmin,
+        request,
+        queryset,
+        lambda order: order_cancel(order=order, actor=request.user, note="Canceled by staff"),
+        "canceled",
+    )
+
+
+@admin.action(description="Refund in full (money and goods back)", permissions=["change"])
+def refund_in_full(modeladmin, request, queryset):
+    from shop.services.refunds import order_refund
+
+    _each(
+        modeladmin,
+        request,
+        queryset,
+        lambda order: order_refund(
+            order=order, actor=request.user, reason="Refunded in full by staff"
+        ),
+        "refunded",
+    )
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    """Orders change only through the shop services: the actions below, or the staff order
+    page. Only the staff flag (`needs_attention`) is edited here."""
+
     list_display = ["number", "user", "status", "total", "currency", "created"]
     list_filter = ["status", "currency", "delivery_type", "created"]
     search_fields = ["number", "email", "user__email"]
     date_hierarchy = "created"
-    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    actions = [mark_shipped, mark_completed, cancel_unpaid, refund_in_full]
+    fieldsets = [
+        (None, {"fields": ["number", "user", "email", "status", "created", "paid_at"]}),
+        (
+            "Money",
+            {
+                "fields": [
+                    "currency",
+                    "subtotal",
+                    "shipping_total",
+                    "total",
+                    "refunded_total",
+                    "payment_method",
+                ]
+            },
+        ),
+        ("Delivery", {"fields": ["delivery_type", "shipping_address_text"]}),
+        (
+            "Internals",
+            {
+                "fields": ["needs_attention", "expires_at", "reserved", "idempotency_key"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
     readonly_fields = [
         "number",
+        "user",
+        "email",
         "status",
-        "idempotency_key",
         "created",
         "paid_at",
+        "currency",
+        "subtotal",
+        "shipping_total",
+        "total",
         "refunded_total",
+        "payment_method",
+        "delivery_type",
+        "shipping_address_text",
+        "expires_at",
+        "reserved",
+        "idempotency_key",
     ]
-    list_select_related = ["user"]
     inlines = [OrderLineInline, OrderStatusChangeInline]
+
+    def has_add_permission(self, request):
+        return False  # orders are placed through checkout
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Shipping address")
+    def shipping_address_text(self, obj):
+        from shop.services.emails import address_lines
+
+        return ", ".join(address_lines(obj.shipping_address)) or "—"
 
 
 @admin.register(OrderStatusChange)
-class OrderStatusChangeAdmin(admin.ModelAdmin):
+class OrderStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["order", "from_status", "to_status", "actor", "note", "created"]
     list_filter = ["to_status"]
     search_fields = ["order__number", "note"]
@@ -87,7 +220,7 @@ class CartLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(admin.ModelAdmin):
+class OrderLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "order",
         "kind",

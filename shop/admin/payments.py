@@ -1,11 +1,13 @@
-"""Admin for the shop's payments models: payment attempts, refunds, processed callbacks."""
+"""Admin for the shop's payments models: payment attempts, refunds, processed callbacks.
+All read-only: money moves through the payment and refund services."""
 
 from django.contrib import admin
 
+from shop.admin.orders import ReadOnlyAdminMixin
 from shop.models import Payment, ProcessedCallback, Refund
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Refund
     fields = ("created", "amount", "status", "reference", "reason", "note", "actor")
     readonly_fields = fields
@@ -15,7 +17,9 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Payments are written by the payment services (gateway callbacks) only."""
+
     list_display = (
         "reference",
         "order",
@@ -37,6 +41,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "reference",
         "amount",
         "currency",
+        "status",
         "provider_transaction",
         "raw",
         "created",
@@ -46,17 +51,30 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Refunds are made with the order's "Refund" action or the staff order page."""
+
     list_display = ("order", "amount", "status", "payment", "reference", "actor", "created")
     list_filter = ("status",)
     search_fields = ("order__number", "reference", "payment__reference", "reason")
     list_select_related = ("order", "payment", "actor")
-    raw_id_fields = ("order", "payment", "actor")
     date_hierarchy = "created"
+    readonly_fields = (
+        "order",
+        "payment",
+        "amount",
+        "status",
+        "reason",
+        "lines",
+        "reference",
+        "note",
+        "actor",
+        "created",
+    )
 
 
 @admin.register(ProcessedCallback)
-class ProcessedCallbackAdmin(admin.ModelAdmin):
+class ProcessedCallbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("provider", "key", "result", "payment", "created")
     list_filter = ("provider", "result")
     search_fields = ("key", "payment__reference")

@@ -1,4 +1,5 @@
-"""The staff order page: everything needed to ship, at a laptop's width."""
+"""The staff order pages, the site's and the admin's: everything needed to ship, at a
+laptop's width."""
 
 from decimal import Decimal
 
@@ -63,4 +64,17 @@ def test_staff_order_page_shows_the_delivery_and_fits_1280px(site, browser: Brow
     expect(page.get_by_test_id("delivery-type")).to_have_text("Delivery to an address")
     for value in (ADDRESS["recipient"], ADDRESS["phone"], ADDRESS["line1"], ADDRESS["city"]):
         expect(delivery).to_contain_text(value)
+    assert_no_horizontal_scroll(page)
+
+
+def test_admin_order_page_fits_1280px_and_shows_no_editable_money(
+    site, browser: Browser, shipped_order
+):
+    root = UserFactory(email="root@example.com")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    page = signed_in_page(browser, site, root, width=1280)
+    page.goto(f"{site}/admin/shop/order/{shipped_order.pk}/change/")
+    expect(page.get_by_role("heading", name=shipped_order.number)).to_be_visible()
+    expect(page.locator("input[name=total], input[name$=unit_price]")).to_have_count(0)
     assert_no_horizontal_scroll(page)
