@@ -36,14 +36,18 @@ class DeliveryForm(forms.Form):
     line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     city = forms.CharField(max_length=100, required=False)
     postcode = forms.CharField(max_length=20, required=False)
-    country = forms.CharField(
-        max_length=2, required=False, initial="VN", help_text="Two-letter code, e.g. VN"
+    country = forms.ChoiceField(required=False, initial="VN")
+    save_address = forms.BooleanField(
+        label="Save this address to my profile", required=False, initial=True
     )
 
     NEW_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
 
     def __init__(self, *args, addresses=(), **kwargs):
+        from django_countries import countries
+
         super().__init__(*args, **kwargs)
+        self.fields["country"].choices = list(countries)
         self.addresses = {str(address.pk): address for address in addresses}
         self.fields["address"].choices = [
             (pk, ", ".join(line for line in address.as_lines() if line))
@@ -55,6 +59,7 @@ class DeliveryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["remember_address"] = False
         if data.get("delivery_type") != Order.Delivery.DELIVERY:
             data["shipping_address"] = {}
             return data
@@ -74,14 +79,12 @@ class DeliveryForm(forms.Form):
             }
             return data
         for name in ("recipient", "line1", "city", "country"):
-            if not data.get(name):
+            if not data.get(name) and name not in self.errors:
                 self.add_error(name, "Needed for delivery.")
-        country = (data.get("country") or "").upper()
-        if country and (len(country) != 2 or not country.isalpha()):
-            self.add_error("country", "Use the two-letter country code, e.g. VN.")
         data["shipping_address"] = {
             name: (data.get(name) or "").strip() for name in self.NEW_FIELDS
-        } | {"country": country}
+        }
+        data["remember_address"] = bool(data.get("save_address"))
         return data
 
 
@@ -91,8 +94,9 @@ class PaymentMethodForm(forms.Form):
     def __init__(self, *args, methods=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payment_method"].choices = list(methods)
-        if len(methods) == 1 and not self.is_bound:
-            self.fields["payment_method"].initial = methods[0][0]
+        if len(methods) == 1 and not self.is_bound and not self.initial.get("payment_method"):
+            # Nothing to choose: the only method is preselected.
+            self.initial["payment_method"] = methods[0][0]
 
 
 class OrderStatusForm(forms.Form):

@@ -26,3 +26,23 @@ def address_save(*, user, form) -> Address:
 
 def address_delete(*, user, address_id: int) -> None:
     Address.objects.filter(user=user, pk=address_id).delete()
+
+
+ADDRESS_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
+
+
+@transaction.atomic
+def address_remember(*, user, address: dict) -> Address:
+    """Keep an address typed at checkout in the user's profile, unless the same one is
+    there already; the first address becomes the default one.
+
+    Locks the user's address rows, as `address_save` does."""
+    values = {name: (address.get(name) or "").strip() for name in ADDRESS_FIELDS}
+    values["country"] = values["country"].upper()
+    for name in ADDRESS_FIELDS:
+        values[name] = values[name][: Address._meta.get_field(name).max_length]
+    existing = list(Address.objects.select_for_update().filter(user=user))
+    for known in existing:
+        if all(getattr(known, name) == value for name, value in values.items()):
+            return known
+    return Address.objects.create(user=user, is_default=not existing, **values)

@@ -1,5 +1,6 @@
 """Checkout: placing orders (service) and the checkout steps (pages)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -266,3 +267,90 @@ def test_checkout_place_is_rate_limited(client, buyer):
         return client.post(reverse("shop:checkout_place"), {"idempotency_key": "x"})
 
     assert first_refusal(place, limit=10) >= 10
+
+
+NEW_ADDRESS = {
+    "delivery_type": "delivery",
+    "address": "new",
+    "recipient": "Bích Ngọc",
+    "phone": "+84 90 123 4567",
+    "line1": "12 Nguyễn Huệ",
+    "city": "Hồ Chí Minh",
+    "postcode": "700000",
+    "country": "VN",
+}
+
+
+def checkout_with(client, address_post):
+    client.post(reverse("shop:checkout_address"), address_post)
+    client.post(reverse("shop:checkout_payment"), {"payment_method": "mock"})
+    key = client.get(reverse("shop:checkout_review")).context["idempotency_key"]
+    client.post(reverse("shop:checkout_place"), {"idempotency_key": key})
+
+
+def test_an_address_typed_at_checkout_is_saved_to_the_profile_once(client, buyer):
+    product = ProductFactory(stock=5)
+    add(client, product)
+    page = client.get(reverse("shop:checkout_address")).content.decode()
+    checkbox = page.split('name="save_address"')[1].split(">")[0]
+    assert "checked" in checkbox and "Save this address to my profile" in page
+
+    checkout_with(client, {**NEW_ADDRESS, "save_address": "on"})
+    saved = Address.objects.get(user=buyer)
+    assert (saved.recipient, saved.phone, saved.line1, saved.city, saved.country) == (
+        "Bích Ngọc",
+        "+84 90 123 4567",
+        "12 Nguyễn Huệ",
+        "Hồ Chí Minh",
+        "VN",
+    )
+    assert saved.is_default
+    assert "12 Nguyễn Huệ" in client.get(reverse("accounts:profile")).content.decode()
+
+    # The same address typed again is not saved twice.
+    add(client, product)
+    checkout_with(client, {**NEW_ADDRESS, "save_address": "on"})
+    assert Address.objects.filter(user=buyer).count() == 1
+    assert Order.objects.count() == 2
+
+
+def test_an_unticked_save_keeps_the_address_on_the_order_only(client, buyer):
+    add(client, ProductFactory(stock=5))
+    checkout_with(client, NEW_ADDRESS)  # the browser sends no save_address when unticked
+    assert Order.objects.get().shipping_address["line1"] == "12 Nguyễn Huệ"
+    assert not Address.objects.filter(user=buyer).exists()
+
+
+def test_country_is_a_select_of_iso_countries_defaulting_to_vietnam(client, buyer):
+    add(client, ProductFactory(stock=5))
+    page = client.get(reverse("shop:checkout_address")).content.decode()
+    select = re.sub(r"\s+", " ", page.split('name="country"')[1].split("</select>")[0])
+    assert re.search(r'<option value="VN" selected ?>Vietnam</option>', select)
+    assert re.search(r'<option value="KZ" ?>Kazakhstan</option>', select)
+    assert select.count("<option") > 240
+    response = client.post(reverse("shop:checkout_address"), {**NEW_ADDRESS, "country": "XX"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_pickup_shows_the_pickup_location_instead_of_the_address_form(client, buyer, settings):
+    settings.SHOP_PICKUP_LOCATION = "Tessera store, 12 Lê Lợi, District 1"
+    add(client, ProductFactory(stock=5))
+    client.post(reverse("shop:checkout_address"), {"delivery_type": "pickup"})
+    page = client.get(reverse("shop:checkout_address")).content.decode()
+    assert 'id="delivery-address" class="min-w-0" hidden' in page
+    assert "Tessera store, 12 Lê Lợi, District 1" in page.split('id="pickup-location"')[1][:400]
+    client.post(reverse("shop:checkout_payment"), {"payment_method": "mock"})
+    review = client.get(reverse("shop:checkout_review")).content.decode()
+    assert "Tessera store, 12 Lê Lợi, District 1" in review
+
+
+def test_the_only_payment_method_is_preselected(client, buyer):
+    add(client, ProductFactory(stock=5))
+    client.post(reverse("shop:checkout_address"), {"delivery_type": "pickup"})
+    response = client.get(reverse("shop:checkout_payment"))
+    assert [value for value, _ in response.context["form"].fields["payment_method"].choices] == [
+        "mock"
+    ]
+    radio = response.content.decode().split('name="payment_method"')[1].split(">")[0]
+    assert "checked" in radio

@@ -8,6 +8,7 @@ import secrets
 from functools import wraps
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
+from project.accounts.services import address_remember
 from shop.forms_checkout import DeliveryForm, PaymentMethodForm
 from shop.models import Order
 from shop.payments.base import PaymentError
@@ -62,7 +64,7 @@ def checkout_view(view):
         state = _state(request)
         if state.get("cart_id") != cart.pk:
             state = _save_state(request, cart_id=cart.pk, idempotency_key="")
-            for key in ("delivery_type", "shipping_address", "payment_method"):
+            for key in ("delivery_type", "shipping_address", "remember_address", "payment_method"):
                 state.pop(key, None)
             request.session[SESSION_KEY] = state
         return view(request, cart, summary, state, *args, **kwargs)
@@ -112,6 +114,7 @@ def checkout_address(request, cart, summary, state):
             request,
             delivery_type=form.cleaned_data["delivery_type"],
             shipping_address=form.cleaned_data["shipping_address"],
+            remember_address=form.cleaned_data["remember_address"],
         )
         return redirect("shop:checkout_payment")
     return render(
@@ -122,6 +125,7 @@ def checkout_address(request, cart, summary, state):
             "summary": summary,
             "steps": _steps(summary, "address"),
             "addresses": addresses,
+            "pickup_location": settings.SHOP_PICKUP_LOCATION,
         },
     )
 
@@ -176,6 +180,7 @@ def checkout_review(request, cart, summary, state):
             "idempotency_key": key,
             "notes": notes,
             "address_lines": address_lines(state.get("shipping_address") or {}),
+            "pickup_location": settings.SHOP_PICKUP_LOCATION,
             "method_label": dict(payment_methods()).get(state.get("payment_method"), ""),
         },
     )
@@ -208,6 +213,8 @@ def _place(request, cart, summary, state, *, key: str):
         messages.error(request, str(exc))
         target = reverse("shop:cart")
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    if state.get("remember_address") and order.shipping_address:
+        address_remember(user=request.user, address=order.shipping_address)
     return _to_payment(request, order)
 
 

@@ -26,6 +26,19 @@ def viewport(request, page: Page):
     return request.param
 
 
+def signed_in_page(browser, site: str, user, width: int = 1280) -> Page:
+    """A new browser page at `width` px, signed in as `user` (no login form)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    host = site.split("//", 1)[1].rsplit(":", 1)[0]
+    cookie = client.cookies["sessionid"].value
+    context.add_cookies([{"name": "sessionid", "value": cookie, "domain": host, "path": "/"}])
+    return context.new_page()
+
+
 def open_menu(page: Page):
     """On phones the header navigation is folded behind the Menu button."""
     summary = page.locator("#site-menu > summary")
@@ -40,4 +53,4 @@ def assert_no_horizontal_scroll(page: Page):
     assert overflow <= 1, f"page scrolls sideways by {overflow}px"
 
 
-__all__ = ["expect", "open_menu", "assert_no_horizontal_scroll", "re"]
+__all__ = ["expect", "open_menu", "assert_no_horizontal_scroll", "re", "signed_in_page"]

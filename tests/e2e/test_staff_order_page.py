@@ -4,14 +4,13 @@ laptop's width."""
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Browser, expect
 
 from project.accounts.roles import Role
 from project.accounts.tests.factories import UserFactory
 from shop.tests.factories import ProductFactory
 from shop.tests.kinds import order_for, pay
-from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.conftest import assert_no_horizontal_scroll, signed_in_page
 
 ADDRESS = {
     "recipient": "Trần Thị Bích Ngọc",
@@ -22,24 +21,6 @@ ADDRESS = {
     "postcode": "700000",
     "country": "VN",
 }
-
-
-def signed_in_page(browser: Browser, site: str, user, width: int):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    host = site.split("//", 1)[1].split(":", 1)[0]
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "domain": host,
-                "path": "/",
-            }
-        ]
-    )
-    return context.new_page()
 
 
 @pytest.fixture
