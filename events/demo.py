@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from project.accounts.demo import demo_user
 from project.organizations.models import Organization
+from shop.currency import currency_convert, shop_currency
 
 from .models import Attendee, Event, EventLocation, EventOnlineInfo, TicketType, ticket_code
 
@@ -244,8 +245,8 @@ def seed(*, out) -> None:
             ticket_type = TicketType.objects.create(
                 event=event,
                 name=name,
-                price=Decimal(price),
-                currency="VND",
+                price=currency_convert(Decimal(price), "VND", shop_currency()),
+                currency=shop_currency(),
                 quantity=quantity,
                 sold_or_held=sold,
                 sales_start=sales_start,

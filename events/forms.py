@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from shop.models import Currency
+from shop.currency import currency_choices, shop_currency
 
 from .models import Event, SportType
 
@@ -165,7 +165,7 @@ class TicketTypeForm(forms.Form):
         widget=forms.NumberInput(attrs={**INPUT, "step": "0.01", "inputmode": "decimal"}),
     )
     currency = forms.ChoiceField(
-        choices=Currency.choices, initial=Currency.VND, widget=forms.Select(attrs=INPUT)
+        choices=currency_choices, initial=shop_currency, widget=forms.Select(attrs=INPUT)
     )
     quantity = forms.IntegerField(
         min_value=1, max_value=100000, widget=forms.NumberInput(attrs=INPUT)

@@ -18,7 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from shop.models import Currency
+from shop.currency import currency_choices, shop_currency
 
 
 def ticket_code() -> str:
@@ -163,7 +163,8 @@ class TicketType(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.VND)
+    # The deployment's currency (SHOP_CURRENCY), as for products.
+    currency = models.CharField(max_length=3, choices=currency_choices, default=shop_currency)
     quantity = models.PositiveIntegerField(help_text="How many tickets of this type exist.")
     # Held in carts + reserved by unpaid orders + sold. Changed only by conditional UPDATEs.
     sold_or_held = models.PositiveIntegerField(default=0, editable=False)

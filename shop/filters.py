@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import F, Q
 
 from project.organizations.models import Organization
-from shop.models import Category, Currency, Product, StockMovement
+from shop.currency import shop_currency
+from shop.models import Category, Product, StockMovement
 
 INPUT = "input"
 
@@ -50,11 +51,12 @@ class ProductFilter(django_filters.FilterSet):
         ),
     )
     category = django_filters.CharFilter(method="filter_category", widget=forms.HiddenInput)
+    # Prices are compared in the deployment's currency only (SHOP_CURRENCY).
     price_min = django_filters.NumberFilter(
-        field_name="price", lookup_expr="gte", label="Min price", widget=_price_input("Min")
+        method="filter_price", lookup_expr="gte", label="Min price", widget=_price_input("Min")
     )
     price_max = django_filters.NumberFilter(
-        field_name="price", lookup_expr="lte", label="Max price", widget=_price_input("Max")
+        method="filter_price", lookup_expr="lte", label="Max price", widget=_price_input("Max")
     )
     in_stock = django_filters.BooleanFilter(
         method="filter_in_stock",
@@ -84,6 +86,8 @@ class ProductFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, organizations=None, **kwargs):
         super().__init__(data, *args, **kwargs)
+        for name, label in (("price_min", "Min price"), ("price_max", "Max price")):
+            self.form.fields[name].label = f"{label} ({shop_currency()})"
         if organizations is not None:
             self.filters["organization"].queryset = organizations
             self.form.fields["organization"].queryset = organizations
@@ -106,6 +110,10 @@ class ProductFilter(django_filters.FilterSet):
         # "This category and everything below it" is one prefix match on the path.
         path = Category.objects.filter(slug=value).values("path")[:1]
         return queryset.filter(category__path__startswith=path)
+
+    def filter_price(self, queryset, name, value):
+        lookup = "gte" if name == "price_min" else "lte"
+        return queryset.filter(currency=shop_currency(), **{f"price__{lookup}": value})
 
     def filter_in_stock(self, queryset, name, value):
         return queryset.filter(stock__gt=0) if value else queryset
@@ -151,11 +159,6 @@ class StaffProductFilter(django_filters.FilterSet):
             choices=[("", "Active and inactive"), ("true", "Active"), ("false", "Inactive")],
         ),
     )
-    currency = django_filters.ChoiceFilter(
-        choices=Currency.choices,
-        empty_label="Any currency",
-        widget=forms.Select(attrs={"class": INPUT}),
-    )
     stock_status = django_filters.ChoiceFilter(
         method="filter_stock",
         choices=STOCK_CHOICES,
@@ -166,7 +169,7 @@ class StaffProductFilter(django_filters.FilterSet):
 
     class Meta:
         model = Product
-        fields = ["q", "category", "organization", "house", "active", "currency", "stock_status"]
+        fields = ["q", "category", "organization", "house", "active", "stock_status"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(slug__icontains=value))

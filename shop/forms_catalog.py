@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from project.organizations.models import Organization
-from shop.models import Category, Currency, Product
+from shop.currency import currency_choices, shop_currency
+from shop.models import Category, Product
 from shop.services.catalog import IMAGE_MAX_BYTES, IMAGE_MIN_SIDE, product_image_validate
 
 INPUT = {"class": "input"}
@@ -51,7 +52,9 @@ class ProductForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
     )
-    currency = forms.ChoiceField(choices=Currency.choices, widget=forms.Select(attrs=INPUT))
+    currency = forms.ChoiceField(
+        choices=currency_choices, initial=shop_currency, widget=forms.Select(attrs=INPUT)
+    )
     stock = forms.IntegerField(
         min_value=0,
         max_value=MAX_UNITS,

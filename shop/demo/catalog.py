@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from project.organizations.models import Organization
+from shop.currency import currency_convert, shop_currency
 from shop.models import Category, Product
 from shop.services.catalog import category_save, product_create
 
@@ -39,7 +40,7 @@ PALETTE = {
     "merch": [(219, 39, 119), (202, 138, 4), (71, 85, 105)],
 }
 
-# category slug: [(name, "price CURRENCY", stock, description)]
+# category slug: [(name, "price VND", stock, description)]; seeded in SHOP_CURRENCY.
 # fmt: off
 PRODUCTS = {
     "keyboard-kits": [
@@ -47,7 +48,7 @@ PRODUCTS = {
          "A 65% gasket-mount aluminium case with a hot-swap PCB and brass weight."),
         ("Bakeneko60 Kit", "1950000 VND", 4,
          "A simple, sturdy 60% tray-mount case in frosted polycarbonate."),
-        ("Mode Sonnet TKL", "389.00 USD", 2,
+        ("Mode Sonnet TKL", "9890000 VND", 2,
          "Tenkeyless, top-mount, with a machined weight and a PVD finish."),
         ("KBD67 Lite R4", "2150000 VND", 0,
          "Plastic 65% with a gasket-mounted plate and a south-facing PCB."),
@@ -71,7 +72,7 @@ PRODUCTS = {
          "Heavy linear switches, the classic feel."),
         ("Akko CS Lavender Purple (45)", "250000 VND", 40,
          "Light tactile switches with a clear bump."),
-        ("Zealios V2 67g (35 pack)", "32.00 USD", 9,
+        ("Zealios V2 67g (35 pack)", "815000 VND", 9,
          "Premium tactile switches with a pronounced bump."),
         ("Switch Opener", "95000 VND", 3,
          "Opens two switches at once for lubing."),
@@ -105,7 +106,7 @@ PRODUCTS = {
          "Screw-in stabilisers, clear, with wires pre-lubed."),
         ("Switch Puller and Keycap Puller", "80000 VND", 50,
          "Steel pullers that will not scratch your caps."),
-        ("Carrying Case 65%", "14900 KZT", 10,
+        ("Carrying Case 65%", "745000 VND", 10,
          "Padded hard case for travelling with a 65% board."),
     ],
     "running": [
@@ -121,7 +122,7 @@ PRODUCTS = {
          "The official tee of the Saigon Sports Club night run."),
         ("Compression Socks", "190000 VND", 33,
          "Graduated compression for recovery."),
-        ("GPS Running Watch", "129.00 USD", 5,
+        ("GPS Running Watch", "3290000 VND", 5,
          "Tracks pace, distance and heart rate."),
     ],
     "football": [
@@ -147,7 +148,7 @@ PRODUCTS = {
          "Ultralight wireless mouse with a 26K sensor."),
         ("XL Mouse Pad Speed", "420000 VND", 1,
          "A low-friction cloth pad for fast flicks."),
-        ("Closed-Back Headset", "59.00 USD", 0,
+        ("Closed-Back Headset", "1490000 VND", 0,
          "Clear positional audio with a detachable mic."),
         ("Mouse Skates (PTFE)", "120000 VND", 45,
          "Replacement skates for smoother glides."),
@@ -163,9 +164,9 @@ PRODUCTS = {
          "Heavyweight cotton hoodie, embroidered logo."),
         ("Tessera Sticker Pack", "60000 VND", 120,
          "Ten vinyl stickers, waterproof."),
-        ("Tessera Mug", "4500 KZT", 0,
+        ("Tessera Mug", "225000 VND", 0,
          "A ceramic mug for the morning coffee."),
-        ("Tessera Cap", "14.00 USD", 14,
+        ("Tessera Cap", "355000 VND", 14,
          "A six-panel cap with an embroidered mosaic."),
         ("Gift Card 500k", "500000 VND", 100,
          "A gift card for anything in the shop."),
@@ -241,8 +242,8 @@ def seed(*, out) -> None:
             name=name,
             slug=slug,
             description=description,
-            price=Decimal(price.split()[0]),
-            currency=price.split()[1],
+            price=currency_convert(Decimal(price.split()[0]), price.split()[1], shop_currency()),
+            currency=shop_currency(),
             stock=stock,
             low_stock_threshold=5,
             is_physical="Gift Card" not in name,

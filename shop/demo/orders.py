@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from project.accounts.models import User
+from shop.currency import shop_currency
 from shop.models import Cart, Order, Payment, Product
 from shop.services.cart import cart_add
 from shop.services.checkout import order_place
@@ -68,7 +69,9 @@ def seed(*, out) -> None:
         out.write("orders: the demo customer has orders already")
         return
     products = list(
-        Product.objects.filter(active=True, stock__gte=5, currency="VND").order_by("pk")[:5]
+        Product.objects.filter(active=True, stock__gte=5, currency=shop_currency()).order_by("pk")[
+            :5
+        ]
     )
     if len(products) < 5:
         out.write("orders: not enough products in stock, skipped")

@@ -4,8 +4,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from shop.currency import currency_choices, shop_currency
+
 
 class Currency(models.TextChoices):
+    """The currencies prices may be kept in; a deployment sells in one (`shop.currency`)."""
+
     VND = "VND", "Vietnamese đồng"
     KZT = "KZT", "Kazakhstani tenge"
     USD = "USD", "US dollar"
@@ -51,7 +55,8 @@ class Product(models.Model):
     price = models.DecimalField(
         max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.VND)
+    # Always the deployment's currency today (SHOP_CURRENCY); kept per row for channels later.
+    currency = models.CharField(max_length=3, choices=currency_choices, default=shop_currency)
     # Units that can still be sold: holds and unpaid orders are already taken off.
     stock = models.IntegerField(default=0)
     low_stock_threshold = models.PositiveIntegerField(default=5)

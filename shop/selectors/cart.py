@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
 
 from shop.kinds import LineKind, Offer, kind_get
@@ -69,7 +70,9 @@ class CartSummary:
 
     @property
     def currency(self) -> str:
-        return next((item.offer.currency for item in self.items if item.offer), "")
+        return next(
+            (item.offer.currency for item in self.items if item.offer), settings.SHOP_CURRENCY
+        )
 
     @property
     def subtotal(self) -> Decimal:

@@ -157,7 +157,7 @@ def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, paym
             user=user,
             email=user.email,
             status=Order.Status.NEW,
-            currency=currencies.pop() if currencies else settings.SHOP_DEFAULT_CURRENCY,
+            currency=currencies.pop() if currencies else settings.SHOP_CURRENCY,
             subtotal=subtotal,
             shipping_total=shipping_total,
             total=subtotal + shipping_total,

@@ -377,8 +377,8 @@ def test_staff_create_product_with_image_books_initial_stock(client):
             "name": "Lubed Gateron Ink",
             "slug": "",
             "category": category.pk,
-            "price": "19.90",
-            "currency": "USD",
+            "price": "490000",
+            "currency": "VND",
             "stock": "12",
             "low_stock_threshold": "3",
             "is_physical": "on",
@@ -388,7 +388,7 @@ def test_staff_create_product_with_image_books_initial_stock(client):
     )
     product = Product.objects.get(slug="lubed-gateron-ink")
     assert response.status_code == 302
-    assert product.stock == 12 and product.price == Decimal("19.90")
+    assert product.stock == 12 and product.price == Decimal("490000")
     assert product.thumbnail
     movement = StockMovement.objects.get(product=product)
     assert (movement.kind, movement.quantity, movement.actor) == ("in", 12, staff)
@@ -498,7 +498,10 @@ def test_demo_catalog_seed_is_idempotent_and_varied():
     assert products.filter(stock=0).count() >= 3
     assert products.filter(stock__gt=0, stock__lte=5).count() >= 3
     assert products.filter(organization__slug="saigon-sports-club").count() >= 3
-    assert {p.currency for p in products} == {"VND", "USD", "KZT"}
+    # One currency per deployment; what was priced in USD or KZT has realistic đồng prices.
+    assert {p.currency for p in products} == {"VND"}
+    assert products.get(name="Mode Sonnet TKL").price == Decimal("9890000")
+    assert products.get(name="Tessera Mug").price == Decimal("225000")
     assert "(0 new)" in out.getvalue()
 
 
@@ -641,3 +644,95 @@ def test_staff_product_csv_neutralises_formulas_in_names(client):
     assert rows[1][1] == "'+SUM(1,2)"
     assert rows[1][4] == """'=HYPERLINK("https://evil.example/","Click")"""
     assert rows[1][7] == "3"  # numbers stay numbers
+
+
+# --- One currency per deployment -------------------------------------------------------------
+
+
+def test_product_forms_offer_only_the_deployments_currency(client, settings):
+    client.force_login(UserFactory(roles=["staff"]))
+    page = client.get("/staff/shop/products/new/")
+    assert page.context["form"].fields["currency"].choices == [("VND", "Vietnamese đồng")]
+    response = client.post(
+        "/staff/shop/products/new/",
+        {
+            "name": "Priced in dollars",
+            "category": CategoryFactory().pk,
+            "price": "19.90",
+            "currency": "USD",
+            "stock": "1",
+            "low_stock_threshold": "0",
+        },
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Product.objects.filter(name="Priced in dollars").exists()
+
+    settings.SHOP_CURRENCY = "USD"
+    page = client.get("/staff/shop/products/new/")
+    assert page.context["form"].fields["currency"].choices == [("USD", "US dollar")]
+    assert page.context["form"]["currency"].value() == "USD"
+
+
+def test_price_filter_compares_prices_in_the_deployments_currency_only(client):
+    """A row left in another currency is not read as đồng: 389 USD is not 389 VND."""
+    ProductFactory(name="Kit in dong", price=Decimal("2890000"), currency="VND")
+    ProductFactory(name="Kit in dollars", price=Decimal("389"), currency="USD")
+    page = client.get(LIST_URL, {"price_max": "500000"}).content.decode()
+    assert "Kit in dollars" not in page
+    page = client.get(LIST_URL, {"price_min": "1000000"}).content.decode()
+    assert "Kit in dong" in page and "Kit in dollars" not in page
+    assert "Max price (VND)" in client.get(LIST_URL).content.decode()
+
+
+def test_migration_reprices_products_and_ticket_types_into_the_deployments_currency(
+    transactional_db,
+):
+    """Runs the data migrations on rows priced in USD and KZT."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("shop", "0003_orderstatuschange_internal_note"), ("events", "0001_initial")]
+    call_command("migrate", "events", "0001_initial", verbosity=0)
+    call_command("migrate", "shop", "0003_orderstatuschange_internal_note", verbosity=0)
+    executor = MigrationExecutor(connection)
+    old = executor.loader.project_state(before).apps
+    category = old.get_model("shop", "Category").objects.create(name="C", slug="c", path="/1/")
+    OldProduct = old.get_model("shop", "Product")
+    kit = OldProduct.objects.create(
+        category=category, name="Kit", slug="kit", price=Decimal("389.00"), currency="USD"
+    )
+    mug = OldProduct.objects.create(
+        category=category, name="Mug", slug="mug", price=Decimal("4500"), currency="KZT"
+    )
+    case = OldProduct.objects.create(
+        category=category, name="Case", slug="case", price=Decimal("2890000"), currency="VND"
+    )
+    organization = old.get_model("organizations", "Organization").objects.create(
+        name="Club", slug="club"
+    )
+    event = old.get_model("events", "Event").objects.create(
+        organization=organization,
+        title="Run",
+        slug="run",
+        starts_at="2027-01-01T05:00Z",
+        ends_at="2027-01-01T09:00Z",
+    )
+    ticket = old.get_model("events", "TicketType").objects.create(
+        event=event, name="Entry", price=Decimal("20.00"), currency="USD", quantity=10
+    )
+
+    call_command("migrate", verbosity=0)
+    rows = {p.slug: (p.price, p.currency) for p in Product.objects.all()}
+    assert rows == {
+        "kit": (Decimal("9881000.00"), "VND"),
+        "mug": (Decimal("225000.00"), "VND"),
+        "case": (Decimal("2890000.00"), "VND"),
+    }
+    from events.models import TicketType
+
+    assert TicketType.objects.values_list("price", "currency").get(pk=ticket.pk) == (
+        Decimal("508000.00"),
+        "VND",
+    )
+    assert kit.pk and mug.pk and case.pk

@@ -23,7 +23,7 @@ from project.accounts.roles import Role, user_has_role
 from project.core.csv_export import csv_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
-from shop.models import Order, Refund
+from shop.models import Currency, Order, Refund
 from shop.selectors.orders import (
     order_for_user,
     order_line_links,
@@ -148,9 +148,8 @@ def staff_view(view):
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     status = django_filters.ChoiceFilter(choices=Order.Status.choices, empty_label="Any status")
-    currency = django_filters.ChoiceFilter(
-        choices=[("VND", "VND"), ("KZT", "KZT"), ("USD", "USD")], empty_label="Any currency"
-    )
+    # Orders keep the currency they were paid in, so older ones may differ from today's.
+    currency = django_filters.ChoiceFilter(choices=Currency.choices, empty_label="Any currency")
     created_after = django_filters.DateFilter(
         field_name="created",
         lookup_expr="date__gte",
