@@ -325,6 +325,7 @@ def test_each_refund_gets_a_numbered_credit_note_linked_and_attached(
     assert "Credit note" in text and f"CN-{order.number}-1" in text
     assert f"Corrects invoice {order.number}" in text
     assert "Keycaps" in text and "200,000" in text and "Dented" in text
+    assert "credit note for this refund is attached" in email.body
     assert f"credit-note-CN-{order.number}-2.pdf" == mailoutbox[-1].attachments[0][0]
 
     client.force_login(order.user)
