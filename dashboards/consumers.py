@@ -3,6 +3,7 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from project.core.websocket import JsonFramesMixin
 from shop.models import Order
 
 from .live import order_can_follow, order_group, order_snapshot
@@ -16,7 +17,7 @@ def _authorized_snapshot(user, number):
     return order_snapshot(order)
 
 
-class OrderConsumer(AsyncJsonWebsocketConsumer):
+class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         number = self.scope["url_route"]["kwargs"]["number"]
         snapshot = await _authorized_snapshot(self.scope["user"], number)
@@ -33,8 +34,7 @@ class OrderConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        # Whatever arrives (JSON, text or bytes) gets the same answer; nothing is parsed.
+    async def receive_json(self, content, **kwargs):
         await self.send_json({"type": "error", "message": "This socket only sends updates."})
 
     async def order_update(self, event):

@@ -27,6 +27,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from project.core.websocket import JsonFramesMixin
+
 from . import services
 from .broadcast import QUEUE_GROUP, room_group
 from .models import Membership
@@ -55,7 +57,7 @@ class HtmlSafeJsonMixin:
         )
 
 
-class SupportConsumer(HtmlSafeJsonMixin, AsyncJsonWebsocketConsumer):
+class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketConsumer):
     participation: services.Participation | None = None
     group: str | None = None
     present = False
@@ -143,14 +145,10 @@ class SupportConsumer(HtmlSafeJsonMixin, AsyncJsonWebsocketConsumer):
     # --- from the client -----------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        self._idle_reset()
-        try:
-            content = json.loads(text_data) if text_data is not None else None
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
-            await self._error('Send JSON like {"message": "Hello"}.')
-            return
+        self._idle_reset()  # any frame, even a bad one, shows the client is there
+        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+
+    async def receive_json(self, content, **kwargs):
         if "typing" in content and "message" not in content:
             await self._typing(bool(content.get("typing")))
             return
@@ -229,7 +227,7 @@ class SupportConsumer(HtmlSafeJsonMixin, AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "mode", "mode": self.mode})
 
 
-class SupportQueueConsumer(HtmlSafeJsonMixin, AsyncJsonWebsocketConsumer):
+class SupportQueueConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketConsumer):
     """Tells staff queue pages to reload whenever a room changes."""
 
     joined = False
@@ -261,7 +259,7 @@ class SupportQueueConsumer(HtmlSafeJsonMixin, AsyncJsonWebsocketConsumer):
             except Exception:
                 logger.warning("support queue socket could not leave its group", exc_info=True)
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+    async def receive_json(self, content, **kwargs):
         await self.send_json({"type": "error", "message": "This socket is receive-only."})
 
     async def support_queue_changed(self, event):

@@ -2,12 +2,14 @@
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from .websocket import JsonFramesMixin
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

@@ -1,7 +1,16 @@
-"""Health checks for /healthz: database, cache, channel layer and Celery broker."""
+"""Health checks for /healthz: database, cache, channel layer and Celery broker.
+
+The checks run side by side, each in its own thread, under one overall deadline
+(HEALTHZ_TIMEOUT_SECONDS): a hung dependency (a stopped Redis accepts connections and never
+answers) turns into a failed check named in the answer, not a request that hangs until the
+worker is killed. A check still running at the deadline finishes on its own socket timeout.
+"""
 
 import asyncio
+import ipaddress
 import logging
+import threading
+import time
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -20,6 +29,11 @@ def check_database() -> None:
 
 
 def check_cache() -> None:
+    # The cache answers from process memory during a Redis outage: ask Redis itself.
+    primary_check = getattr(getattr(cache, "client", None), "primary_check", None)
+    if primary_check is not None:
+        primary_check()
+        return
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "ok", 5)
     if cache.get(key) != "ok":
@@ -42,7 +56,7 @@ def check_channel_layer() -> None:
             raise RuntimeError("channel layer returned a different message")
 
     async def bounded():
-        await asyncio.wait_for(roundtrip(), timeout=2)
+        await asyncio.wait_for(roundtrip(), timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
 
     async_to_sync(bounded)()
 
@@ -54,6 +68,10 @@ def check_broker() -> None:
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
+        # Connecting is not enough: a hung server accepts the connection and never answers.
+        client = getattr(conn.default_channel, "client", None)
+        if client is not None and hasattr(client, "ping"):
+            client.ping()
 
 
 CHECKS = {
@@ -64,14 +82,61 @@ CHECKS = {
 }
 
 
-def run_checks() -> dict[str, str]:
-    results = {}
-    for name, check in CHECKS.items():
-        try:
-            check()
-        except Exception as exc:
-            logger.warning("health check failed", extra={"check": name, "error": str(exc)})
-            results[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+def _run_one(name, check, results):
+    try:
+        check()
+    except Exception as exc:
+        logger.warning("health check failed", extra={"check": name, "error": str(exc)})
+        results[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+    else:
+        results[name] = "ok"
+    finally:
+        if name == "database":
+            connection.close()  # this thread's own connection
+
+
+def run_checks(timeout: float | None = None) -> dict[str, str]:
+    """Every check's result ("ok" or "error: ..."), within `timeout` seconds in all."""
+    timeout = settings.HEALTHZ_TIMEOUT_SECONDS if timeout is None else timeout
+    results: dict[str, str] = {}
+    threads = {
+        name: threading.Thread(
+            target=_run_one, args=(name, check, results), name=f"healthz-{name}", daemon=True
+        )
+        for name, check in CHECKS.items()
+    }
+    deadline = time.monotonic() + timeout
+    for thread in threads.values():
+        thread.start()
+    for thread in threads.values():
+        thread.join(max(0.0, deadline - time.monotonic()))
+    answers = {}
+    for name in CHECKS:
+        if name in results:
+            answers[name] = results[name]
         else:
-            results[name] = "ok"
-    return results
+            logger.warning("health check timed out", extra={"check": name, "timeout": timeout})
+            answers[name] = f"error: no answer within {timeout:g} s"
+    return answers
+
+
+def detail_allowed(request) -> bool:
+    """May this client read the checks' error text? Loopback and HEALTHZ_DETAIL_ALLOWED_IPS.
+
+    Judged on the client address the trusted proxies report (as rate limits are), so a
+    request relayed by an nginx on the same host does not count as loopback."""
+    from .ratelimit import client_ip
+
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    if address.is_loopback:
+        return True
+    for allowed in settings.HEALTHZ_DETAIL_ALLOWED_IPS:
+        try:
+            if address in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

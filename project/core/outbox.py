@@ -10,6 +10,7 @@ Handlers are registered per kind; e-mails are the first kind.
 
 import base64
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -42,12 +43,22 @@ def outbox_enqueue(*, kind: str, payload: dict) -> OutboxMessage:
     return message
 
 
+# Until when (time.monotonic()) this process leaves the broker alone after a failed publish:
+# a hung broker would otherwise cost every request its full timeout.
+_broker_down_until = 0.0
+
+
 def _schedule(message_pk: int) -> None:
+    global _broker_down_until
     from .tasks import outbox_deliver
 
+    if not settings.CELERY_TASK_ALWAYS_EAGER and time.monotonic() < _broker_down_until:
+        logger.info("broker failed a moment ago; will redeliver later", extra={"pk": message_pk})
+        return
     try:
         outbox_deliver.apply_async(args=[message_pk], retry=False)
     except Exception:  # the broker is down: the periodic task will pick it up
+        _broker_down_until = time.monotonic() + settings.REDIS_RETRY_SECONDS
         logger.warning("outbox enqueue failed; will redeliver later", extra={"pk": message_pk})
 
 

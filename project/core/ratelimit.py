@@ -11,7 +11,7 @@ def client_ip(request) -> str:
         for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if part.strip()
     ]
-    if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
+    if settings.TRUSTED_PROXY_COUNT and len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
         return forwarded[-settings.TRUSTED_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
 

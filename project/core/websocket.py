@@ -1,16 +1,31 @@
-"""WebSocket authentication and the Origin check shared by every consumer.
+"""What every WebSocket shares: the Origin check, authentication, outage handling and the
+decoding of incoming frames.
 
 Browsers authenticate with their session cookie. Other clients pass `?token=` (the token on
 the profile page, or `manage.py ws_token <email>`); a token that does not match refuses the
 handshake instead of silently connecting as anonymous.
+
+While Redis is down or hung, Channels fails before any consumer code runs (it subscribes
+the socket's channel in `new_channel()`): `OutageCloseMiddleware` turns that into an
+accepted handshake closed with 1013 (try again later), which clients retry, instead of an
+HTTP 500.
 """
 
+import json
+import logging
 from urllib.parse import parse_qs, urlparse
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import OriginValidator, WebsocketDenier
 from django.conf import settings
+
+from .layers import OUTAGE_ERRORS
+
+logger = logging.getLogger("tessera.websocket")
+
+CLOSE_TRY_AGAIN = 1013
+CLOSE_TOO_BIG = 1009
 
 
 @database_sync_to_async
@@ -68,5 +83,128 @@ class SiteOriginValidator(OriginValidator):
         return await WebsocketDenier()(scope, receive, send)
 
 
+class OutageCloseMiddleware:
+    """Close with 1013 when the channel layer (Redis) fails, before or after the accept."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.inner(scope, receive, send)
+        state = {"connect_received": False, "accepted": False, "closed": False}
+
+        async def tracking_receive():
+            message = await receive()
+            if message["type"] == "websocket.connect":
+                state["connect_received"] = True
+            return message
+
+        async def tracking_send(message):
+            if message["type"] == "websocket.accept":
+                state["accepted"] = True
+            elif message["type"] == "websocket.close":
+                state["closed"] = True
+            await send(message)
+
+        try:
+            return await self.inner(scope, tracking_receive, tracking_send)
+        except OUTAGE_ERRORS:
+            logger.warning("websocket closed: channel layer unavailable", exc_info=True)
+            if state["closed"]:
+                return None
+            if not state["connect_received"]:
+                await receive()
+            # A close before the accept is an HTTP 403 without a code: accept, then close.
+            if not state["accepted"]:
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
+            return None
+
+
 def websocket_stack(inner):
-    return SiteOriginValidator(AuthMiddlewareStack(TokenAuthMiddleware(inner)))
+    return OutageCloseMiddleware(
+        SiteOriginValidator(AuthMiddlewareStack(TokenAuthMiddleware(inner)))
+    )
+
+
+# --- incoming frames ---------------------------------------------------------------------
+
+
+class FrameError(ValueError):
+    """A frame the consumer cannot use; the text is sent back to the client as is."""
+
+
+class FrameTooLarge(FrameError):
+    pass
+
+
+FRAME_HINT = 'Send one JSON object per text frame, like {"message": "Hello"}.'
+_MAX_DEPTH = 16
+
+
+def _check_values(content) -> None:
+    """No NUL characters, no lone surrogates, at most _MAX_DEPTH levels (iteratively)."""
+    stack = [(content, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise FrameError(f"JSON nested deeper than {_MAX_DEPTH} levels is not accepted.")
+        if isinstance(value, dict):
+            stack.extend((key, depth) for key in value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                raise FrameError("Text may not contain NUL characters.")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise FrameError("Text must be valid Unicode (no lone surrogates).") from None
+
+
+def frame_decode(*, text_data=None, bytes_data=None) -> dict:
+    """The JSON object a client sent, or FrameError with a message for the client.
+
+    Binary frames, non-JSON, deep nesting, NUL characters and lone surrogates are refused;
+    a frame over WS_MAX_FRAME_CHARS raises FrameTooLarge (the socket closes with 1009)."""
+    if text_data is None:
+        if bytes_data is not None and len(bytes_data) > settings.WS_MAX_FRAME_CHARS:
+            raise FrameTooLarge("Frame too large.")
+        raise FrameError(f"Binary frames are not accepted. {FRAME_HINT}")
+    if len(text_data) > settings.WS_MAX_FRAME_CHARS:
+        raise FrameTooLarge("Frame too large.")
+    try:
+        content = json.loads(text_data)
+    except (ValueError, RecursionError):
+        raise FrameError(f"That was not JSON. {FRAME_HINT}") from None
+    if not isinstance(content, dict):
+        raise FrameError(FRAME_HINT)
+    _check_values(content)
+    return content
+
+
+class JsonFramesMixin:
+    """For AsyncJsonWebsocketConsumer subclasses: every frame goes through `frame_decode`.
+
+    A bad frame gets `{"type": "error", "message": ...}` and the socket stays open; an
+    oversized one closes the socket with 1009 (message too big). `receive_json` only ever
+    sees a checked JSON object."""
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            content = frame_decode(text_data=text_data, bytes_data=bytes_data)
+        except FrameTooLarge:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "message": f"Frames are at most {settings.WS_MAX_FRAME_CHARS} characters.",
+                }
+            )
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        except FrameError as exc:
+            await self.send_json({"type": "error", "message": str(exc)})
+            return
+        await self.receive_json(content, **kwargs)

@@ -165,49 +165,71 @@ def _deployment_prefix() -> str:
 
 
 CHANNEL_LAYER_PREFIX = env("CHANNEL_LAYER_PREFIX") or _deployment_prefix()
+# A hung Redis (stopped, not dead) must cost a bounded wait: the broker and channel-layer
+# clients give up on a reply after this many seconds (the cache after 0.5 s).
+REDIS_SOCKET_TIMEOUT = float(env("REDIS_SOCKET_TIMEOUT", "1"))
+REDIS_SOCKET_CONNECT_TIMEOUT = float(env("REDIS_SOCKET_CONNECT_TIMEOUT", "1"))
+# After a Redis error each process answers cache calls from its own memory, and fails
+# channel-layer calls at once, for this many seconds before trying Redis again
+# (project/core/cache.py, project/core/layers.py).
+REDIS_RETRY_SECONDS = float(env("REDIS_RETRY_SECONDS", "5"))
+
+
+def redis_cache(url: str) -> dict:
+    """The default cache on Redis at `url` (also used by the fault tests)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "tessera",
+        "OPTIONS": {
+            # A Redis outage must not take pages down, nor turn every rate limit into a
+            # refusal: errors are counted and logged, and each process answers from its
+            # own memory until Redis is back.
+            "CLIENT_CLASS": "project.core.cache.FallbackClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+def redis_channel_layer(url: str, flavour: str = "pubsub") -> dict:
+    """The channel layer on Redis at `url`; its clients time out on a hung server.
+
+    "pubsub" (default) pushes each group message to every process over Redis pub/sub in
+    one round trip; "core" queues per channel (with capacity and expiry) and polls."""
+    host = {
+        "address": url,
+        "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
+        # pub/sub reads pass their own short timeout, so this bounds only commands.
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    }
+    if flavour == "core":
+        return {
+            "BACKEND": "project.core.layers.FailFastRedisChannelLayer",
+            "CONFIG": {
+                # The core layer blocks up to 5 s in BZPOPMIN: allow for that.
+                "hosts": [{**host, "socket_timeout": 5 + REDIS_SOCKET_TIMEOUT}],
+                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500),
+                "expiry": 10,
+                "prefix": CHANNEL_LAYER_PREFIX,
+            },
+        }
+    return {
+        "BACKEND": "project.core.layers.FailFastPubSubChannelLayer",
+        "CONFIG": {"hosts": [host], "prefix": CHANNEL_LAYER_PREFIX},
+    }
+
+
 # The cache may live on its own memory-capped Redis (allkeys-lru), so a flood of cache
 # entries evicts cache entries, never queued tasks or channel-layer messages.
 CACHE_REDIS_URL = env("CACHE_REDIS_URL") or REDIS_URL
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": CACHE_REDIS_URL,
-            "KEY_PREFIX": "tessera",
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                # A Redis outage must not take pages down: errors are logged and the
-                # cache behaves as a miss.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
-    }
+    CACHES = {"default": redis_cache(CACHE_REDIS_URL)}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "tessera.cache"
-    # "pubsub" (default) pushes each group message to every process over Redis pub/sub in
-    # one round trip; "core" queues per channel (with capacity and expiry) and polls.
     CHANNEL_LAYER_FLAVOUR = env("CHANNEL_LAYER_FLAVOUR", "pubsub")
-    if CHANNEL_LAYER_FLAVOUR == "core":
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {
-                    "hosts": [REDIS_URL],
-                    "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500),
-                    "expiry": 10,
-                    "prefix": CHANNEL_LAYER_PREFIX,
-                },
-            }
-        }
-    else:
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
-            }
-        }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL, CHANNEL_LAYER_FLAVOUR)}
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -230,7 +252,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
+    # Bounds a stalled reply from a hung broker (kombu's connect timeout does not).
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    # One retry, at once: kombu waits 2 s before it by default, inside the request.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "outbox-redeliver": {"task": "project.core.tasks.outbox_redeliver_stuck", "schedule": 60.0},
 }
@@ -339,6 +370,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Real time ---------------------------------------------------------------------------
 WS_ALLOWED_ORIGINS = env_list("WS_ALLOWED_ORIGINS")
+# Incoming text frames longer than this close the socket with 1009 (message too big).
+WS_MAX_FRAME_CHARS = env_int("WS_MAX_FRAME_CHARS", 16384)
+
+# --- Health check ------------------------------------------------------------------------
+# /healthz answers within this many seconds, naming any check that did not finish.
+HEALTHZ_TIMEOUT_SECONDS = float(env("HEALTHZ_TIMEOUT_SECONDS", "2"))
+# Besides loopback, the addresses or networks (CIDR) that see the checks' error text.
+HEALTHZ_DETAIL_ALLOWED_IPS = env_list("HEALTHZ_DETAIL_ALLOWED_IPS")
 
 # --- Outbox ------------------------------------------------------------------------------
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)

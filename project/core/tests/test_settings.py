@@ -72,7 +72,7 @@ def test_service_urls_switch_to_postgres_and_redis():
     conf = json.loads(result.stdout.strip().splitlines()[-1])
     assert conf["db"] == "django.db.backends.postgresql"
     assert conf["cache"] == "django_redis.cache.RedisCache"
-    assert conf["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert conf["layer"] == "project.core.layers.FailFastPubSubChannelLayer"
     assert conf["eager"] is False
     assert conf["broker"] == "redis://cache.internal:6379/0"
 
@@ -113,4 +113,4 @@ def test_core_channel_layer_flavour_can_be_chosen():
     )
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout.strip().splitlines()[-1])
-    assert conf["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert conf["layer"] == "project.core.layers.FailFastRedisChannelLayer"
