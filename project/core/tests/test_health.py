@@ -81,3 +81,40 @@ def test_rate_limited_htmx_request_gets_a_toast(rf):
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert "Too many requests" in json.loads(response["HX-Trigger"])["toast"]["html"]
+
+
+def _broken_broker(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+
+
+def test_healthz_hides_error_text_from_outside_addresses(client, settings):
+    _broken_broker(settings)
+    response = client.get(reverse("healthz"), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 503
+    body = response.json()
+    # The contract holds: which check failed, but no hosts, ports or exception text.
+    assert body == {
+        "status": "error",
+        "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok", "broker": "failed"},
+        "failing": ["broker"],
+    }
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_healthz_through_the_proxy_judges_the_forwarded_client(client, settings):
+    # nginx on the same host connects from loopback; the client it forwards is outside.
+    _broken_broker(settings)
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.get(reverse("healthz"), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert response.json()["checks"]["broker"] == "failed"
+
+
+def test_healthz_shows_error_text_to_loopback_and_the_allow_list(client, settings):
+    _broken_broker(settings)
+    assert client.get(reverse("healthz")).json()["checks"]["broker"].startswith("error: ")
+    settings.HEALTHZ_DETAIL_ALLOWED_IPS = ["10.0.0.0/8", "not-an-address"]
+    response = client.get(reverse("healthz"), REMOTE_ADDR="10.1.2.3")
+    assert response.json()["checks"]["broker"].startswith("error: ")
+    response = client.get(reverse("healthz"), REMOTE_ADDR="192.0.2.1")
+    assert response.json()["checks"]["broker"] == "failed"
