@@ -371,7 +371,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Real time ---------------------------------------------------------------------------
 WS_ALLOWED_ORIGINS = env_list("WS_ALLOWED_ORIGINS")
 # Incoming text frames longer than this close the socket with 1009 (message too big).
-WS_MAX_FRAME_CHARS = env_int("WS_MAX_FRAME_CHARS", 16384)
+WS_MAX_FRAME_CHARS = env_int("WS_MAX_FRAME_CHARS", 65536)
 
 # --- Health check ------------------------------------------------------------------------
 # /healthz answers within this many seconds, naming any check that did not finish.
