@@ -59,6 +59,15 @@ def rooms_for_customer(*, user) -> QuerySet:
     ).order_by("status", F("last_message_at").desc(nulls_last=True), "-created", "-pk")
 
 
+def order_open_room(*, order, customer) -> Room | None:
+    """The customer's open conversation about `order`, if there is one (the oldest)."""
+    return (
+        Room.objects.filter(order=order, customer=customer, status=Room.Status.OPEN)
+        .order_by("created", "pk")
+        .first()
+    )
+
+
 def _queue_base() -> QuerySet:
     return Room.objects.filter(status=Room.Status.OPEN).select_related(
         "customer", "assigned_staff", "order"

@@ -26,7 +26,7 @@ from project.core.outbox import email_enqueue
 
 from . import broadcast
 from .models import HandOff, Membership, Message, Room
-from .selectors import message_event
+from .selectors import message_event, order_open_room
 
 logger = logging.getLogger("tessera.support")
 
@@ -92,11 +92,7 @@ def room_for_order(*, order, customer) -> Room:
     """The customer's open room about `order`, created on first use."""
     if order.user_id != customer.pk:
         raise SupportError("That order is not yours.")
-    room = (
-        Room.objects.filter(order=order, customer=customer, status=Room.Status.OPEN)
-        .order_by("created", "pk")
-        .first()
-    )
+    room = order_open_room(order=order, customer=customer)
     if room is None:
         room = _room_create(
             customer=customer, slug=_new_slug(), subject=f"Order {order.number}", order=order
@@ -130,9 +126,10 @@ def _assign(*, room: Room, staff) -> None:
 def room_join(*, slug: str, user) -> Participation:
     """Decide how `user` takes part in the room `slug`. Locks the room row.
 
-    A customer connecting to a slug nobody uses creates the room. Staff become the
-    assigned writer of a room that has none; managers watch the others; anyone else is
-    refused with `SupportRefused`.
+    A customer connecting to a slug nobody uses creates the room, at most
+    SUPPORT_ROOM_CREATE_LIMIT in SUPPORT_ROOM_CREATE_SECONDS. Staff become the assigned
+    writer of a room that has none; managers watch the others; anyone else is refused with
+    `SupportRefused`.
     """
     if len(slug) > SLUG_MAX_LENGTH:
         raise SupportRefused(f"Room names are at most {SLUG_MAX_LENGTH} characters.")
@@ -142,6 +139,11 @@ def room_join(*, slug: str, user) -> Participation:
     if room is None:
         if is_support_staff(user):
             raise SupportRefused("This conversation does not exist.")
+        if room_create_rate_exceeded(user_id=user.pk):
+            raise SupportRefused(
+                "You are opening new conversations too fast. Continue one of your "
+                "conversations, or wait a while and try again."
+            )
         try:
             with transaction.atomic():
                 room = _room_create(customer=user, slug=slug)
@@ -398,19 +400,37 @@ class _ScoredSet:
             return len(members)
 
 
-def rate_limit_exceeded(*, user_id: int) -> bool:
-    """Count one attempt; True when the user made more than SUPPORT_RATE_LIMIT attempts in
-    the last SUPPORT_RATE_LIMIT_SECONDS (refused attempts count too, so flooding keeps
-    a client limited)."""
-    window = settings.SUPPORT_RATE_LIMIT_SECONDS
+def _window_exceeded(*, key: str, limit: int, window: int) -> bool:
+    """Count one attempt in a sliding window; True when there were more than `limit`."""
     now = time.time()
-    attempts = _ScoredSet(f"support:rate:{user_id}", ttl=window + 1)
+    attempts = _ScoredSet(key, ttl=window + 1)
     try:
         count = attempts.update(add={uuid.uuid4().hex: now}, drop_below=now - window)
     except Exception:  # the cache is down: chat keeps working without the limit
         logger.warning("support rate limit unavailable", exc_info=True)
         return False
-    return count > settings.SUPPORT_RATE_LIMIT
+    return count > limit
+
+
+def rate_limit_exceeded(*, user_id: int) -> bool:
+    """Count one attempt; True when the user made more than SUPPORT_RATE_LIMIT attempts in
+    the last SUPPORT_RATE_LIMIT_SECONDS (refused attempts count too, so flooding keeps
+    a client limited)."""
+    return _window_exceeded(
+        key=f"support:rate:{user_id}",
+        limit=settings.SUPPORT_RATE_LIMIT,
+        window=settings.SUPPORT_RATE_LIMIT_SECONDS,
+    )
+
+
+def room_create_rate_exceeded(*, user_id: int) -> bool:
+    """Count one room created by slug; True beyond SUPPORT_ROOM_CREATE_LIMIT in the last
+    SUPPORT_ROOM_CREATE_SECONDS."""
+    return _window_exceeded(
+        key=f"support:rooms:{user_id}",
+        limit=settings.SUPPORT_ROOM_CREATE_LIMIT,
+        window=settings.SUPPORT_ROOM_CREATE_SECONDS,
+    )
 
 
 def _presence(room_id: int, user_id: int) -> _ScoredSet:

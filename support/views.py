@@ -160,8 +160,15 @@ def queue(request):
 
 
 @login_required
+@ratelimit(key="user", rate="20/m", method="POST", block=True)
 def order_room(request, number):
-    """The conversation about one of the customer's orders, opened on first use."""
+    """The conversation about one of the customer's orders. A GET only shows it, or offers
+    to start one (a cross-site image must not open rooms); the POST opens it."""
     order = get_object_or_404(Order, number=number, user=request.user)
-    room = services.room_for_order(order=order, customer=request.user)
-    return redirect(room)
+    if request.method == "POST":
+        room = services.room_for_order(order=order, customer=request.user)
+        return _redirect(request, room.get_absolute_url())
+    room = selectors.order_open_room(order=order, customer=request.user)
+    if room is not None:
+        return redirect(room)
+    return render(request, "support/order_room.html", {"order": order})

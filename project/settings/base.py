@@ -370,6 +370,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Real time ---------------------------------------------------------------------------
 WS_ALLOWED_ORIGINS = env_list("WS_ALLOWED_ORIGINS")
+# WebSocket tokens (profile page, `manage.py ws_token`) expire after this many days;
+# single-use tickets (POST /account/token/ticket/) after this many seconds.
+WS_TOKEN_MAX_AGE_DAYS = env_int("WS_TOKEN_MAX_AGE_DAYS", 30)
+WS_TICKET_SECONDS = env_int("WS_TICKET_SECONDS", 60)
 # Incoming text frames longer than this close the socket with 1009 (message too big).
 WS_MAX_FRAME_CHARS = env_int("WS_MAX_FRAME_CHARS", 65536)
 
@@ -469,5 +473,9 @@ SUPPORT_MESSAGE_MAX_LENGTH = env_int("SUPPORT_MESSAGE_MAX_LENGTH", 2000)
 # SUPPORT_RATE_LIMIT_SECONDS (a sliding window kept in the cache).
 SUPPORT_RATE_LIMIT = env_int("SUPPORT_RATE_LIMIT", 10)
 SUPPORT_RATE_LIMIT_SECONDS = env_int("SUPPORT_RATE_LIMIT_SECONDS", 10)
+# Per user: rooms opened by connecting to a new slug, at most SUPPORT_ROOM_CREATE_LIMIT in
+# any SUPPORT_ROOM_CREATE_SECONDS.
+SUPPORT_ROOM_CREATE_LIMIT = env_int("SUPPORT_ROOM_CREATE_LIMIT", 5)
+SUPPORT_ROOM_CREATE_SECONDS = env_int("SUPPORT_ROOM_CREATE_SECONDS", 3600)
 # A customer who is not connected gets at most one "new reply" e-mail per room this often.
 SUPPORT_MISSED_REPLY_MINUTES = env_int("SUPPORT_MISSED_REPLY_MINUTES", 10)

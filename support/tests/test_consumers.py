@@ -432,6 +432,32 @@ def test_rate_limit_per_user(customer, settings):
     assert Message.objects.count() == 3
 
 
+def test_rooms_made_up_over_the_socket_are_rate_limited_per_user(customer, settings):
+    settings.SUPPORT_ROOM_CREATE_LIMIT = 3
+    settings.SUPPORT_ROOM_CREATE_SECONDS = 3600
+
+    async def body():
+        for number in range(3):
+            comm = communicator(customer, slug=f"made-up-{number}")
+            await join(comm)
+            await comm.disconnect()
+        error, code = await refused(communicator(customer, slug="made-up-3"))
+        assert code == 4003 and "too fast" in error["message"]
+        # Joining a room that exists is not creating one: still allowed.
+        comm = communicator(customer, slug="made-up-0")
+        await join(comm)
+        await comm.disconnect()
+        # Another customer has a limit of their own.
+        other = await database_sync_to_async(UserFactory)()
+        comm = communicator(other, slug="made-up-other")
+        await join(comm)
+        await comm.disconnect()
+
+    run(body)
+    assert Room.objects.filter(customer=customer).count() == 3
+    assert not Room.objects.filter(slug="made-up-3").exists()
+
+
 def test_typing_reaches_the_others_only(customer, staff):
     room = RoomFactory(customer=customer, assigned_staff=staff)
 

@@ -267,21 +267,45 @@ def test_customer_closes_their_room_and_others_cannot(client, customer):
 # --- order link -----------------------------------------------------------------------------
 
 
-def test_order_room_opens_or_reuses_the_orders_room(client, customer):
+def test_order_room_get_never_creates_a_room(client, customer):
+    # A cross-site <img src=".../support/order/<number>/"> must not open conversations.
     order = order_for(customer)
     client.force_login(customer)
-    first = client.get(reverse("support:order_room", args=[order.number]))
+    response = client.get(reverse("support:order_room", args=[order.number]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Start chat" in page and 'method="post"' in page and "csrfmiddlewaretoken" in page
+    assert not Room.objects.exists()
+
+
+def test_order_room_post_opens_the_room_and_get_then_shows_it(client, customer):
+    order = order_for(customer)
+    client.force_login(customer)
+    first = client.post(reverse("support:order_room", args=[order.number]))
     room = Room.objects.get()
     assert first["Location"] == room.get_absolute_url() and room.order == order
-    second = client.get(reverse("support:order_room", args=[order.number]))
-    assert second["Location"] == room.get_absolute_url()
+    again = client.post(reverse("support:order_room", args=[order.number]))
+    assert again["Location"] == room.get_absolute_url()
+    shown = client.get(reverse("support:order_room", args=[order.number]))
+    assert shown["Location"] == room.get_absolute_url()
     assert Room.objects.count() == 1
+
+
+def test_order_room_post_needs_csrf(customer):
+    from django.test import Client
+
+    order = order_for(customer)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer)
+    assert client.post(reverse("support:order_room", args=[order.number])).status_code == 403
+    assert not Room.objects.exists()
 
 
 def test_order_room_of_another_user_is_404(client, customer):
     foreign = order_for(UserFactory())
     client.force_login(customer)
     assert client.get(reverse("support:order_room", args=[foreign.number])).status_code == 404
+    assert client.post(reverse("support:order_room", args=[foreign.number])).status_code == 404
     assert not Room.objects.exists()
 
 
