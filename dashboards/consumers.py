@@ -18,6 +18,9 @@ def _authorized_snapshot(user, number):
 
 
 class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
+    # Whatever arrives (JSON, text or bytes) gets the same answer; nothing is parsed.
+    receive_only = "This socket only sends updates."
+
     async def connect(self):
         number = self.scope["url_route"]["kwargs"]["number"]
         snapshot = await _authorized_snapshot(self.scope["user"], number)
@@ -33,9 +36,6 @@ class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "error", "message": "This socket only sends updates."})
 
     async def order_update(self, event):
         await self.send_json(event["snapshot"])

@@ -230,6 +230,7 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
 class SupportQueueConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketConsumer):
     """Tells staff queue pages to reload whenever a room changes."""
 
+    receive_only = "This socket is receive-only."
     joined = False
 
     async def connect(self):
@@ -258,9 +259,6 @@ class SupportQueueConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocke
                 await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
             except Exception:
                 logger.warning("support queue socket could not leave its group", exc_info=True)
-
-    async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "error", "message": "This socket is receive-only."})
 
     async def support_queue_changed(self, event):
         await self.send_json({"type": "queue_changed"})

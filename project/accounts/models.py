@@ -11,6 +11,15 @@ def _new_token_salt() -> str:
     return secrets.token_hex(16)
 
 
+def _new_token_expiry():
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    return (timezone.now() + timedelta(days=settings.WS_TOKEN_MAX_AGE_DAYS)).replace(microsecond=0)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -43,6 +52,8 @@ class User(AbstractUser):
     # The WebSocket token is derived from this salt and SECRET_KEY; regenerating the salt
     # invalidates every token issued before.
     ws_token_salt = models.CharField(max_length=32, default=_new_token_salt, editable=False)
+    # When the current token stops working (see project/accounts/tokens.py).
+    ws_token_expires = models.DateTimeField(null=True, default=_new_token_expiry, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,12 +1,14 @@
 """Profile, saved addresses, the WebSocket token and the role switcher."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from django_ratelimit.decorators import ratelimit
 
 from project.core.redirects import safe_next_url
 
@@ -14,7 +16,7 @@ from . import services
 from .forms import AddressForm, ProfileForm
 from .models import Address
 from .roles import Role, role_activate
-from .tokens import ws_token_for, ws_token_regenerate
+from .tokens import ws_ticket_issue, ws_token_for, ws_token_regenerate
 
 
 @login_required
@@ -32,6 +34,17 @@ def profile(request):
             "addresses": request.user.addresses.all(),
             "ws_token": ws_token_for(request.user),
         },
+    )
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/m", method="POST", block=True)
+def ws_ticket(request):
+    """A single-use WebSocket ticket for the signed-in user (session + CSRF)."""
+    return JsonResponse(
+        {"ticket": ws_ticket_issue(user=request.user), "expires_in": settings.WS_TICKET_SECONDS},
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -63,12 +76,10 @@ def address_delete(request, address_id: int):
 @login_required
 @require_POST
 def token_regenerate(request):
-    ws_token_regenerate(user=request.user)
+    token = ws_token_regenerate(user=request.user)
     messages.success(request, "A new WebSocket token was made; the old one no longer works.")
     if request.htmx:
-        return render(
-            request, "accounts/profile.html#ws-token", {"ws_token": ws_token_for(request.user)}
-        )
+        return render(request, "accounts/profile.html#ws-token", {"ws_token": token})
     return redirect("accounts:profile")
 
 

@@ -10,6 +10,8 @@ def user_group(user_id: int) -> str:
 
 
 class NotificationConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
+    receive_only = "This socket is receive-only."
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -23,9 +25,6 @@ class NotificationConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "error", "message": "This socket is receive-only."})
 
     async def notify(self, event):
         await self.send_json({"type": "notification", **event.get("data", {})})

@@ -1,9 +1,11 @@
 """What every WebSocket shares: the Origin check, authentication, outage handling and the
 decoding of incoming frames.
 
-Browsers authenticate with their session cookie. Other clients pass `?token=` (the token on
-the profile page, or `manage.py ws_token <email>`); a token that does not match refuses the
-handshake instead of silently connecting as anonymous.
+Browsers authenticate with their session cookie. Other clients send the token from the
+profile page (or `manage.py ws_token <email>`), or a single-use ticket, in the query string
+(`?token=`, `?ticket=`) or in Sec-WebSocket-Protocol (see `project.accounts.tokens`); a
+credential that does not match refuses the handshake instead of silently connecting as
+anonymous.
 
 While Redis is down or hung, Channels fails before any consumer code runs (it subscribes
 the socket's channel in `new_channel()`): `OutageCloseMiddleware` turns that into an
@@ -28,38 +30,65 @@ CLOSE_TRY_AGAIN = 1013
 CLOSE_TOO_BIG = 1009
 
 
-@database_sync_to_async
-def _user_from_token(token):
-    from project.accounts.tokens import user_from_ws_token
+PROTOCOL = "tessera"
+_PROTOCOL_PREFIXES = {"token": "tessera.token.", "ticket": "tessera.ticket."}
 
-    return user_from_ws_token(token)
+
+def _credential(scope) -> tuple[str, str] | None:
+    """("token" | "ticket", value) from the query string or Sec-WebSocket-Protocol."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin1"))
+    for kind in ("token", "ticket"):
+        if kind in query:
+            return kind, query[kind][0]
+    for offered in scope.get("subprotocols") or []:
+        for kind, prefix in _PROTOCOL_PREFIXES.items():
+            if offered.startswith(prefix):
+                return kind, offered[len(prefix) :]
+    return None
+
+
+@database_sync_to_async
+def _user_from_credential(kind, value):
+    from project.accounts.tokens import user_from_ws_ticket, user_from_ws_token
+
+    return user_from_ws_token(value) if kind == "token" else user_from_ws_ticket(value)
 
 
 class TokenAuthMiddleware:
-    """Replaces scope["user"] when the query string carries `token=`."""
+    """Replaces scope["user"] when the handshake carries a token or a ticket.
+
+    A client that offers the `tessera` subprotocol (as it must to send a credential in
+    Sec-WebSocket-Protocol from a browser) gets it back in the accept."""
 
     def __init__(self, inner):
         self.inner = inner
 
     async def __call__(self, scope, receive, send):
-        query = parse_qs(scope.get("query_string", b"").decode())
-        token = (query.get("token") or [None])[0]
-        if token is not None:
-            user = await _user_from_token(token)
+        credential = _credential(scope)
+        if credential is not None:
+            user = await _user_from_credential(*credential)
             if user is None:
-                # Refuse the handshake: a client sending a bad token must know.
+                # Refuse the handshake: a client sending a bad credential must know.
                 await send({"type": "websocket.close", "code": 4001})
                 return None
-            scope = {**scope, "user": user, "auth_method": "token"}
+            scope = {**scope, "user": user, "auth_method": credential[0]}
+        if PROTOCOL in (scope.get("subprotocols") or []):
+            inner_send = send
+
+            async def send(message):
+                if message["type"] == "websocket.accept" and not message.get("subprotocol"):
+                    message = {**message, "subprotocol": PROTOCOL}
+                await inner_send(message)
+
         return await self.inner(scope, receive, send)
 
 
 class SiteOriginValidator(OriginValidator):
     """Origins must name one of ALLOWED_HOSTS (any port) or WS_ALLOWED_ORIGINS.
 
-    A handshake without an Origin header is allowed only with `?token=`: browsers always
-    send the header, and the check exists to stop other sites from using a visitor's
-    session. Command-line clients authenticate with a token instead.
+    A handshake without an Origin header is allowed only with a token or ticket: browsers
+    always send the header, and the check exists to stop other sites from using a
+    visitor's session. Command-line clients authenticate with a token instead.
     """
 
     def __init__(self, application):
@@ -68,7 +97,7 @@ class SiteOriginValidator(OriginValidator):
     async def __call__(self, scope, receive, send):
         origin = dict(scope.get("headers", [])).get(b"origin")
         if origin is None:
-            allowed = b"token=" in scope.get("query_string", b"")
+            allowed = _credential(scope) is not None
         else:
             try:
                 parsed = urlparse(origin.decode("latin1"))
@@ -164,17 +193,19 @@ def _check_values(content) -> None:
                 raise FrameError("Text must be valid Unicode (no lone surrogates).") from None
 
 
+def _check_size(text_data, bytes_data) -> None:
+    if len(text_data if text_data is not None else bytes_data or b"") > settings.WS_MAX_FRAME_CHARS:
+        raise FrameTooLarge("Frame too large.")
+
+
 def frame_decode(*, text_data=None, bytes_data=None) -> dict:
     """The JSON object a client sent, or FrameError with a message for the client.
 
     Binary frames, non-JSON, deep nesting, NUL characters and lone surrogates are refused;
     a frame over WS_MAX_FRAME_CHARS raises FrameTooLarge (the socket closes with 1009)."""
+    _check_size(text_data, bytes_data)
     if text_data is None:
-        if bytes_data is not None and len(bytes_data) > settings.WS_MAX_FRAME_CHARS:
-            raise FrameTooLarge("Frame too large.")
         raise FrameError(f"Binary frames are not accepted. {FRAME_HINT}")
-    if len(text_data) > settings.WS_MAX_FRAME_CHARS:
-        raise FrameTooLarge("Frame too large.")
     try:
         content = json.loads(text_data)
     except (ValueError, RecursionError):
@@ -190,10 +221,16 @@ class JsonFramesMixin:
 
     A bad frame gets `{"type": "error", "message": ...}` and the socket stays open; an
     oversized one closes the socket with 1009 (message too big). `receive_json` only ever
-    sees a checked JSON object."""
+    sees a checked JSON object. A socket that only sends sets `receive_only` to the error
+    every frame gets (nothing is parsed)."""
+
+    receive_only: str | None = None
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
+            if self.receive_only is not None:
+                _check_size(text_data, bytes_data)
+                raise FrameError(self.receive_only)
             content = frame_decode(text_data=text_data, bytes_data=bytes_data)
         except FrameTooLarge:
             await self.send_json(

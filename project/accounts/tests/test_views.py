@@ -16,9 +16,14 @@ def test_profile_shows_the_same_token_as_the_command(client, capsys):
     client.force_login(user)
     page = client.get(reverse("accounts:profile")).content.decode()
     call_command("ws_token", "mai@example.com")
-    printed = capsys.readouterr().out.strip()
+    out, err = capsys.readouterr()
+    printed = out.strip()
     assert printed == ws_token_for(user)
     assert printed in page
+    # The profile and the command both say until when it works.
+    assert user.ws_token_expires.isoformat() in err
+    assert f'datetime="{user.ws_token_expires.isoformat()}"' in page
+    assert "Valid until" in page
 
 
 def test_regenerate_changes_the_token_shown(client):
