@@ -377,7 +377,8 @@ class _ScoredSet:
     def update(self, *, add: dict | None = None, remove=(), drop_below=None) -> int:
         """Apply changes and return how many members remain."""
         client = _redis()
-        if client is not None:
+        # While Redis fails, the cache answers from process memory: count there too.
+        if client is not None and not getattr(cache.client, "degraded", False):
             key = cache.make_key(self.key)
             pipe = client.pipeline()
             if drop_below is not None:
@@ -388,7 +389,10 @@ class _ScoredSet:
                 pipe.zadd(key, add)
             pipe.zcard(key)
             pipe.expire(key, self.ttl)
-            return pipe.execute()[-2]
+            try:
+                return pipe.execute()[-2]
+            except Exception:
+                logger.warning("support: redis failed, counting in process memory", exc_info=True)
         with _local_lock:
             members = cache.get(self.key) or {}
             if drop_below is not None:

@@ -114,6 +114,19 @@ def test_rate_limits_still_apply_per_process_while_redis_is_dead(client, redis, 
     assert [bool(consume()) for _ in range(4)] == [True, True, True, False]
 
 
+def test_support_chat_limits_still_apply_while_redis_is_dead(redis, settings):
+    from support import services
+
+    settings.SUPPORT_RATE_LIMIT = 3
+    redis.kill()
+    assert [services.rate_limit_exceeded(user_id=7) for _ in range(4)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
 @pytest.mark.django_db(transaction=True)  # after-commit work runs inside each request
 def test_checkout_finishes_promptly_while_redis_hangs(client, redis, settings):
     # As in production, e-mails go to the (hung) broker instead of rendering in the request.
