@@ -1,7 +1,9 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
-WebSockets are Origin-checked against ALLOWED_HOSTS (plus WS_ALLOWED_ORIGINS) and
-authenticated by the browser session or, for other clients, by `?token=`.
+WebSockets are Origin-checked against ALLOWED_HOSTS (plus WS_ALLOWED_ORIGINS),
+authenticated by the browser session or, for other clients, by a token or single-use ticket
+(query string or Sec-WebSocket-Protocol), and closed with 1013 while the channel layer is
+unavailable (see project/core/websocket.py).
 """
 
 import os

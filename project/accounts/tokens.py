@@ -56,16 +56,22 @@ def ws_token_for(user) -> str:
     return _token(user)
 
 
+def _number(value: str) -> int | None:
+    """A plain ASCII number that fits a bigint, or None ("²", "٣" and 10**5000 are not)."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def user_from_ws_token(token: str):
     """The active user the token belongs to, or None (unknown, rotated or expired)."""
     user_id, _, rest = (token or "").partition(".")
     stamp, _, digest = rest.partition(".")
-    if not user_id.isdigit() or not stamp.isdigit() or not digest:
+    user_id, stamp = _number(user_id), _number(stamp)
+    if user_id is None or stamp is None or not digest or stamp <= time.time():
         return None
-    if int(stamp) <= time.time():
-        return None
-    user = get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
-    if user is None or not constant_time_compare(digest, _digest(user, int(stamp))):
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not constant_time_compare(digest, _digest(user, stamp)):
         return None
     return user
 
@@ -88,9 +94,11 @@ def ws_ticket_issue(*, user) -> str:
 def user_from_ws_ticket(ticket: str):
     """The active user of an unused, unexpired ticket (using it), or None."""
     parts = (ticket or "").split(".")
-    if len(parts) != 4 or not parts[0].isdigit() or not parts[2].isdigit():
+    if len(parts) != 4:
         return None
-    user_id, nonce, stamp, digest = int(parts[0]), parts[1], int(parts[2]), parts[3]
+    user_id, nonce, stamp, digest = _number(parts[0]), parts[1], _number(parts[2]), parts[3]
+    if user_id is None or stamp is None:
+        return None
     if stamp <= time.time() or not constant_time_compare(
         digest, _ticket_digest(user_id, nonce, stamp)
     ):

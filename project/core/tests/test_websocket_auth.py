@@ -55,7 +55,20 @@ def test_token_without_origin_header_works_for_command_line_clients():
     assert greeting["user"] == "Cli User"
 
 
-@pytest.mark.parametrize("token", ["", "garbage", "1.deadbeef", "99999.abc", "x.y"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "garbage",
+        "1.deadbeef",
+        "99999.abc",
+        "x.y",
+        "².1.abc",
+        "99999999999999999999999.4102444800.abc",
+        "1." + "9" * 5000 + ".abc",
+        "1.4102444800.\x00",
+    ],
+)
 def test_invalid_token_is_refused(token):
     UserFactory()
     connected, code, _ = connect(f"/ws/notifications/?token={token}", headers=LOCAL_ORIGIN)
@@ -209,6 +222,13 @@ def test_ticket_is_fetched_with_a_csrf_checked_post_and_works_once(client):
         "/ws/notifications/", subprotocols=["tessera", f"tessera.ticket.{other}"]
     )
     assert (connected, subprotocol) == (True, "tessera")
+
+
+@pytest.mark.parametrize(
+    "ticket", ["", "1.2.3", "².ab.4102444800.cd", "1.ab." + "9" * 5000 + ".cd"]
+)
+def test_malformed_tickets_are_refused(ticket):
+    assert connect(f"/ws/notifications/?ticket={ticket}", headers=LOCAL_ORIGIN)[0] is False
 
 
 def test_expired_or_forged_tickets_are_refused(settings):
