@@ -11,4 +11,6 @@ class AccountsConfig(AppConfig):
 
         from .roles import roles_sync
 
-        post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
+        # After every app's migrate, not only this one's: the permissions of apps listed
+        # later exist only once their own post_migrate has run.
+        post_migrate.connect(lambda **kwargs: roles_sync(), weak=False)

@@ -27,7 +27,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STAFF: [
         "accounts.view_user",
         "organizations.view_organization",
-        "core.view_outboxmessage",
         "shop.view_category",
         "shop.add_category",
         "shop.change_category",
@@ -60,17 +59,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def roles_sync() -> None:
-    """Create the role groups and grant the permissions that exist now."""
+    """Create the role groups and give each exactly the permissions listed for it: a
+    permission taken off the list is revoked on the next migrate."""
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = ROLE_PERMISSIONS.get(role, [])
-        if not wanted:
-            continue
-        query = Q()
+        query = Q(pk__in=[])
         for dotted in wanted:
             app_label, codename = dotted.split(".", 1)
             query |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.add(*Permission.objects.filter(query))
+        group.permissions.set(Permission.objects.filter(query))
 
 
 def user_roles(user) -> list[str]:
