@@ -7,7 +7,7 @@ development outbox is enabled (never under production settings)."""
 from django.conf import settings
 from django.contrib import admin
 
-from .models import DevEmail, OutboxMessage
+from .models import AuditEntry, DevEmail, OutboxMessage
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -56,3 +56,42 @@ class DevEmailAdmin(SuperuserOnlyAdmin):
 
 if settings.DEV_OUTBOX_ENABLED:
     admin.site.register(DevEmail, DevEmailAdmin)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Append-only: read by superusers and managers (`core.view_auditentry`)."""
+
+    list_display = ["created", "actor_name", "action", "object_type", "object_repr", "organization"]
+    list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter), "organization"]
+    search_fields = ["action", "object_repr", "object_id"]
+    list_select_related = ["actor", "content_type", "organization"]
+    date_hierarchy = "created"
+    fields = [
+        "created",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "organization",
+        "data",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="who", ordering="actor__name")
+    def actor_name(self, entry):
+        return entry.actor.display_name if entry.actor else "system"
+
+    @admin.display(description="object type", ordering="content_type__model")
+    def object_type(self, entry):
+        return entry.content_type.name if entry.content_type else "—"

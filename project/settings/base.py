@@ -44,7 +44,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "project.core.apps.TesseraAdminConfig",  # django.contrib.admin with audited views
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
