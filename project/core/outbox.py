@@ -9,13 +9,12 @@ Handlers are registered per kind; e-mails are the first kind.
 
 A kind whose payload carries secrets or personal data (e-mail: bodies with password-reset
 and confirmation links) registers with `sealed=True`: its payload is encrypted at rest with
-a key derived from SECRET_KEY (Fernet; SECRET_KEY_FALLBACKS still open rows sealed before a
-rotation), and blanked once delivered. So a rendered e-mail exists in the database only
-until it is sent, and only encrypted. Kinds that store primary keys stay plain.
+a key derived from SECRET_KEY (`project.core.sealing`), and blanked once delivered. So a
+rendered e-mail exists in the database only until it is sent, and only encrypted. Kinds that
+store primary keys stay plain.
 """
 
 import base64
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from .mail import email_attachments, email_html
 from .models import OutboxMessage
+from .sealing import text_open, text_seal
 
 logger = logging.getLogger("tessera.outbox")
 
@@ -46,29 +46,16 @@ def outbox_handler(kind: str, *, sealed: bool = False):
     return register
 
 
-def _fernet():
-    from cryptography.fernet import Fernet, MultiFernet
-
-    def key(secret: str) -> bytes:
-        return base64.urlsafe_b64encode(
-            hashlib.sha256(f"tessera.outbox.payload:{secret}".encode()).digest()
-        )
-
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([Fernet(key(secret)) for secret in keys])
-
-
 def payload_seal(payload: dict) -> dict:
     """The stored form of a payload: `{"sealed": <token>}`, unreadable without SECRET_KEY."""
-    token = _fernet().encrypt(json.dumps(payload).encode())
-    return {SEALED: token.decode()}
+    return {SEALED: text_seal(json.dumps(payload), purpose="outbox.payload")}
 
 
 def payload_open(stored: dict) -> dict:
     """The payload a handler gets. Rows written before sealing existed pass through."""
     if SEALED not in stored:
         return stored
-    return json.loads(_fernet().decrypt(stored[SEALED].encode()))
+    return json.loads(text_open(stored[SEALED], purpose="outbox.payload"))
 
 
 def outbox_enqueue(*, kind: str, payload: dict) -> OutboxMessage:
