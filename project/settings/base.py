@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "channels",
     "allauth",
-    "allauth.account",
+    "project.accounts.apps.EmailAddressesConfig",  # allauth.account, relabelled
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "captcha",
