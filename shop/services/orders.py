@@ -130,12 +130,13 @@ def _apply(
         note=note[:255],
         internal_note=internal_note[:255],
     )
-    audit_log(
-        actor=actor,
-        action="order.status",
-        obj=order,
-        data={"from": from_status, "to": to_status, "note": note},
-    )
+    if getattr(actor, "is_authenticated", False):  # people's changes; the history has all
+        audit_log(
+            actor=actor,
+            action="order.status",
+            obj=order,
+            data={"from": from_status, "to": to_status, "note": note},
+        )
     if email and to_status in STATUS_EMAILS:
         order_email_queue(order=order, template=STATUS_EMAILS[to_status])
     transaction.on_commit(

@@ -128,3 +128,16 @@ def test_each_role_reaches_only_its_models_and_no_secret_shows(role, customer_da
         assert not [secret for secret in customer_data if secret in body]
         for label, changelist, _ in admin_pages():
             assert (changelist in body) == (label in allowed), label
+
+
+def test_roles_sync_revokes_a_permission_taken_off_the_list():
+    from django.contrib.auth.models import Group, Permission
+
+    from project.accounts.roles import roles_sync
+
+    staff = Group.objects.get(name="staff")
+    staff.permissions.add(Permission.objects.get(codename="view_outboxmessage"))
+    roles_sync()
+    held = {f"{p.content_type.app_label}.{p.codename}" for p in staff.permissions.all()}
+    assert "core.view_outboxmessage" not in held
+    assert "shop.change_product" in held
