@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from project.accounts.roles import Role, user_has_role
+from project.core.audit import audit_log
 from project.core.outbox import email_enqueue
 
 from . import broadcast
@@ -219,6 +220,12 @@ def room_handoff(*, room: Room, to_staff, by) -> HandOff:
     room.staff_seen_at = None
     room.save(update_fields=["assigned_staff", "staff_seen_at", "updated"])
     handoff = HandOff.objects.create(room=room, from_staff=from_staff, to_staff=to_staff, by=by)
+    audit_log(
+        actor=by,
+        action="room.handoff",
+        obj=room,
+        data={"from": from_staff and from_staff.pk, "to": to_staff.pk},
+    )
     if from_staff is not None:
         text = (
             f"{by.display_name} handed the conversation from {from_staff.display_name} "

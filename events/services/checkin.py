@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from events.models import Attendee, Event
 from events.selectors import attendee_for_checkin
+from project.core.audit import audit_log
 
 
 class TicketNotFound(LookupError):
@@ -47,12 +49,18 @@ def ticket_checkin(*, organization, code: str, actor, event: Event | None = None
         return CheckinResult("invalid", attendee, "This event is not published.")
 
     now = timezone.now()
-    admitted = Attendee.objects.filter(pk=attendee.pk, status=Attendee.Status.PAID).update(
-        status=Attendee.Status.CHECKED_IN,
-        checked_in_at=now,
-        checked_in_by=actor,
-        updated=now,
-    )
+    with transaction.atomic():
+        admitted = Attendee.objects.filter(pk=attendee.pk, status=Attendee.Status.PAID).update(
+            status=Attendee.Status.CHECKED_IN, checked_in_at=now, checked_in_by=actor, updated=now
+        )
+        if admitted:
+            audit_log(
+                actor=actor,
+                action="ticket.checkin",
+                obj=attendee,
+                organization=ticket_event.organization,
+                data={"event": ticket_event.pk},
+            )
     attendee.refresh_from_db()
     if admitted:
         return CheckinResult("checked_in", attendee, "Checked in.")

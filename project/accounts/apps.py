@@ -1,7 +1,9 @@
+from allauth.account import apps as allauth_account_apps
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "project.accounts"
     label = "accounts"
     verbose_name = "Accounts"
@@ -11,4 +13,14 @@ class AccountsConfig(AppConfig):
 
         from .roles import roles_sync
 
-        post_migrate.connect(lambda **kwargs: roles_sync(), sender=self, weak=False)
+        # After every app's migrate, not only this one's: the permissions of apps listed
+        # later exist only once their own post_migrate has run.
+        post_migrate.connect(lambda **kwargs: roles_sync(), weak=False)
+
+
+class EmailAddressesConfig(allauth_account_apps.AccountConfig):
+    """allauth's account app, labelled so the admin index does not show two "Accounts"
+    sections (ours holds users and addresses, allauth's the e-mail addresses)."""
+
+    default = False
+    verbose_name = "E-mail addresses"

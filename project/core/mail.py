@@ -1,8 +1,9 @@
-"""E-mail backend of the embedded default: prints to the console and keeps a copy for the
-development outbox page (/dev/outbox/)."""
+"""E-mail backend of the embedded default: prints to the console and, where the development
+outbox is enabled (never under production settings), keeps a copy for /dev/outbox/."""
 
 import base64
 
+from django.conf import settings
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 
 
@@ -44,6 +45,8 @@ def email_attachments(message) -> list[dict]:
 def _keep_copies(email_messages) -> None:
     from .models import DevEmail
 
+    if not settings.DEV_OUTBOX_ENABLED:
+        return
     for message in email_messages:
         DevEmail.objects.create(
             subject=str(message.subject)[:255],

@@ -6,9 +6,16 @@ deliver it. If the broker cannot be reached the row stays pending and the period
 skip locked) so a message is handled once even when the two paths race.
 
 Handlers are registered per kind; e-mails are the first kind.
+
+A kind whose payload carries secrets or personal data (e-mail: bodies with password-reset
+and confirmation links) registers with `sealed=True`: its payload is encrypted at rest with
+a key derived from SECRET_KEY (`project.core.sealing`), and blanked once delivered. So a
+rendered e-mail exists in the database only until it is sent, and only encrypted. Kinds that
+store primary keys stay plain.
 """
 
 import base64
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -21,23 +28,42 @@ from django.utils import timezone
 
 from .mail import email_attachments, email_html
 from .models import OutboxMessage
+from .sealing import text_open, text_seal
 
 logger = logging.getLogger("tessera.outbox")
 
 _handlers: dict[str, Callable[[dict], None]] = {}
+_sealed_kinds: set[str] = set()
+SEALED = "sealed"
 
 
-def outbox_handler(kind: str):
+def outbox_handler(kind: str, *, sealed: bool = False):
     def register(func):
         _handlers[kind] = func
+        if sealed:
+            _sealed_kinds.add(kind)
         return func
 
     return register
 
 
+def payload_seal(payload: dict) -> dict:
+    """The stored form of a payload: `{"sealed": <token>}`, unreadable without SECRET_KEY."""
+    return {SEALED: text_seal(json.dumps(payload), purpose="outbox.payload")}
+
+
+def payload_open(stored: dict) -> dict:
+    """The payload a handler gets. Rows written before sealing existed pass through."""
+    if SEALED not in stored:
+        return stored
+    return json.loads(text_open(stored[SEALED], purpose="outbox.payload"))
+
+
 def outbox_enqueue(*, kind: str, payload: dict) -> OutboxMessage:
     if kind not in _handlers:
         raise ValueError(f"No outbox handler for {kind!r}.")
+    if kind in _sealed_kinds:
+        payload = payload_seal(payload)
     message = OutboxMessage.objects.create(kind=kind, payload=payload)
     transaction.on_commit(lambda: _schedule(message.pk))
     return message
@@ -74,7 +100,7 @@ def outbox_deliver(*, message_pk: int) -> bool:
             return False
         message.attempts += 1
         try:
-            _handlers[message.kind](message.payload)
+            _handlers[message.kind](payload_open(message.payload))
         except Exception as exc:
             logger.exception("outbox delivery failed", extra={"pk": message.pk})
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -84,7 +110,9 @@ def outbox_deliver(*, message_pk: int) -> bool:
             return False
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at"])
+        if message.kind in _sealed_kinds:
+            message.payload = {}  # delivered: nothing left to read, links included
+        message.save(update_fields=["attempts", "status", "sent_at", "payload"])
         return True
 
 
@@ -114,7 +142,7 @@ def email_enqueue(*, message: EmailMultiAlternatives) -> OutboxMessage:
     return outbox_enqueue(kind="email", payload=payload)
 
 
-@outbox_handler("email")
+@outbox_handler("email", sealed=True)
 def _send_email(payload: dict) -> None:
     message = EmailMultiAlternatives(
         subject=payload["subject"],

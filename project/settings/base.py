@@ -44,7 +44,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "project.core.apps.TesseraAdminConfig",  # django.contrib.admin with audited views
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,10 +63,11 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "channels",
     "allauth",
-    "allauth.account",
+    "project.accounts.apps.EmailAddressesConfig",  # allauth.account, relabelled
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "captcha",
+    "allauth.mfa",
     # Tessera
     "project.core",
     "project.accounts",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "project.accounts.mfa.MfaRequiredMiddleware",
     "project.core.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -316,6 +318,13 @@ BOT_WINDOW_SECONDS = env_int("BOT_WINDOW_SECONDS", 3600)
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_FONT_SIZE = 28
 SOCIALACCOUNT_ADAPTER = "project.accounts.adapters.SocialAccountAdapter"
+# Two-factor sign-in (allauth MFA): TOTP apps with recovery codes, offered to everyone and
+# required for the roles that refund or read customer data when MFA_REQUIRED_FOR_STAFF is
+# on (production's default). TOTP keys are sealed at rest by the adapter.
+MFA_ADAPTER = "project.accounts.adapters.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Tessera")
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", False)
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET")

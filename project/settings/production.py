@@ -29,6 +29,8 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+# Staff, managers, organizers and admins sign in with a TOTP second factor.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
 # No sandbox payments on a real shop unless explicitly wanted (e.g. a staging site).
 PAYMENTS_MOCK_ENABLED = env_bool("PAYMENTS_MOCK_ENABLED", False)
 

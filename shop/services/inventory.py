@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from project.accounts.models import User
 from project.accounts.roles import Role
+from project.core.audit import audit_log
 from project.core.outbox import email_enqueue
 from shop.kinds import NotAvailable
 from shop.models import Product, StockMovement
@@ -95,6 +96,12 @@ def stock_adjust(*, product: Product, new_stock: int, reason: str, actor) -> Sto
         stock_after=new_stock,
         reason=reason[:255],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="product.stock",
+        obj=locked,
+        data={"from": new_stock - delta, "to": new_stock, "reason": movement.reason},
     )
     product.stock = new_stock
     _low_stock_check(product=locked, before=new_stock - delta)

@@ -17,6 +17,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from project.core.audit import audit_log
 from shop.kinds import NotAvailable, kind_get
 from shop.models import Order, OrderStatusChange
 from shop.signals import order_paid, order_status_changed
@@ -129,6 +130,13 @@ def _apply(
         note=note[:255],
         internal_note=internal_note[:255],
     )
+    if getattr(actor, "is_authenticated", False):  # people's changes; the history has all
+        audit_log(
+            actor=actor,
+            action="order.status",
+            obj=order,
+            data={"from": from_status, "to": to_status, "note": note},
+        )
     if email and to_status in STATUS_EMAILS:
         order_email_queue(order=order, template=STATUS_EMAILS[to_status])
     transaction.on_commit(

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q, Sum
 
+from project.core.audit import audit_log
 from shop.kinds import kind_get
 from shop.models import Order, Payment, Refund
 
@@ -199,6 +200,12 @@ def _refund_reserve(*, order: Order, actor, lines, amount, reason: str) -> Refun
         status=Refund.Status.PENDING,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    audit_log(
+        actor=actor,
+        action="order.refund",
+        obj=order,
+        data={"refund": refund.pk, "amount": refund.amount, "reason": refund.reason},
+    )
     refund.order = order
     return refund
 
@@ -277,6 +284,12 @@ def _refund_done(*, refund: Refund, reference: str, actor) -> Refund:
         order.needs_attention = ""  # a retry paid what the flag was about
         update.append("needs_attention")
     order.save(update_fields=update)
+    audit_log(
+        actor=actor,
+        action="order.refund_paid",
+        obj=order,
+        data={"refund": refund.pk, "amount": refund.amount, "reference": refund.reference},
+    )
     every_line = all(line.refunded_quantity >= line.quantity for line in order.lines.all())
     fully = order.refunded_total >= order.total and (order.total > 0 or every_line)
     if fully and order.status in REFUNDABLE:

@@ -32,3 +32,45 @@ def test_admin_changelist_opens_with_search(client, model):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     assert client.get(url, {"q": "x"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_index_has_one_accounts_section(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    body = client.get("/admin/").content.decode()
+    assert body.count(">Accounts</a>") == 1
+    assert ">E-mail addresses</a>" in body
+
+
+def _changelist_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/accounts/user/", "/admin/organizations/organization/", "/admin/core/auditentry/"],
+)
+def test_admin_lists_have_constant_query_counts(client, url):
+    from project.core.audit import audit_log
+    from project.organizations.tests.factories import OrganizationFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+
+    def add_rows(n):
+        for _ in range(n):
+            user = UserFactory(roles=["staff"])
+            organization = OrganizationFactory()
+            audit_log(actor=user, action="test.row", obj=organization)
+
+    add_rows(2)
+    _changelist_queries(client, url)  # warm the content-type cache
+    few = _changelist_queries(client, url)
+    add_rows(20)
+    assert _changelist_queries(client, url) == few

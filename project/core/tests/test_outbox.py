@@ -121,3 +121,12 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionError("SMTP down")
+
+
+def test_no_copy_is_kept_where_the_development_outbox_is_off(settings):
+    # Production without EMAIL_HOST still uses the console backend: no clear copy of a
+    # reset link may land in the database there.
+    settings.EMAIL_BACKEND = "project.core.mail.ConsoleOutboxBackend"
+    settings.DEV_OUTBOX_ENABLED = False
+    make_email("Reset your password").send()
+    assert not DevEmail.objects.exists()

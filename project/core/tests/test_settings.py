@@ -114,3 +114,33 @@ def test_core_channel_layer_flavour_can_be_chosen():
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout.strip().splitlines()[-1])
     assert conf["layer"] == "project.core.layers.FailFastRedisChannelLayer"
+
+
+DEV_OUTBOX_PROBE = """
+import json, django
+django.setup()
+from django.contrib import admin
+from django.http import Http404
+from django.test import RequestFactory
+from django.urls import resolve
+from project.core.models import DevEmail
+admin.autodiscover()
+try:
+    resolve("/dev/outbox/").func(RequestFactory().get("/dev/outbox/"))
+    page = 200
+except Http404:
+    page = 404
+print(json.dumps({"admin": admin.site.is_registered(DevEmail), "page": page}))
+"""
+
+
+def test_production_has_no_development_outbox():
+    result = run_python(
+        DEV_OUTBOX_PROBE,
+        "project.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="tessera.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf == {"admin": False, "page": 404}
