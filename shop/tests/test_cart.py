@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 def stock(product):
+    """Units a buyer can still take (on hand less reserved)."""
     product.refresh_from_db()
-    return product.stock
+    return product.available
 
 
 @pytest.fixture
@@ -443,4 +444,4 @@ def test_a_checked_out_cart_cannot_take_stock_again():
         cart_line_remove(line=line)
     assert cart_holds_refresh(cart=cart, user=user) == []
     product.refresh_from_db()
-    assert product.stock == 8  # only what the order took
+    assert (product.stock, product.available) == (10, 8)  # only what the order took

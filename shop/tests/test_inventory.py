@@ -2,6 +2,7 @@
 low-stock alerts."""
 
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from project.accounts.tests.factories import UserFactory
 from shop.kinds import NotAvailable, kind_get
 from shop.models import Product, StockMovement
 from shop.services.inventory import stock_adjust, stock_change
 from shop.tests.factories import ProductFactory
+from shop.tests.kinds import order_for, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +42,20 @@ def test_offers_are_one_query_for_active_products_only(kind):
     assert offer.is_physical and offer.url == products[0].get_absolute_url()
 
 
-def test_hold_takes_stock_and_writes_a_reserve_row(kind):
+def test_hold_reserves_without_touching_on_hand_and_writes_a_reservation_row(kind):
     product = ProductFactory(stock=5)
     customer = UserFactory()
     kind.hold(ref=str(product.pk), quantity=2, user=customer)
     product.refresh_from_db()
-    assert product.stock == 3
-    movement = StockMovement.objects.get(product=product)
-    assert (movement.kind, movement.quantity, movement.stock_after, movement.actor) == (
-        "reserve",
-        -2,
-        3,
-        customer,
-    )
+    assert (product.stock, product.reserved, product.available) == (5, 2, 3)
+    movement = StockMovement.objects.get(product=product, ledger="reservation")
+    assert (
+        movement.kind,
+        movement.quantity,
+        movement.stock_after,
+        movement.reserved_after,
+        movement.actor,
+    ) == ("reserve", 2, 5, 2, customer)
 
 
 def test_hold_beyond_stock_is_refused_and_changes_nothing(kind):
@@ -76,13 +80,13 @@ def test_release_gives_stock_back_with_its_reason(kind):
     kind.hold(ref=str(product.pk), quantity=4)
     kind.release(ref=str(product.pk), quantity=4, reason="Hold expired")
     product.refresh_from_db()
-    assert product.stock == 5
+    assert (product.stock, product.reserved) == (5, 0)
     kinds = list(
         StockMovement.objects.filter(product=product)
         .order_by("pk")
-        .values_list("kind", "quantity", "reason")
+        .values_list("ledger", "kind", "quantity", "reason")
     )
-    assert kinds[-1] == ("release", 4, "Hold expired")
+    assert kinds[-1] == ("reservation", "release", -4, "Hold expired")
 
 
 def test_staff_adjust_records_delta_reason_and_actor():
@@ -109,35 +113,53 @@ def test_staff_adjust_records_delta_reason_and_actor():
         stock_adjust(product=product, new_stock=-1, reason="oops", actor=staff)
 
 
-def test_low_stock_alert_is_mailed_to_staff_once_per_crossing(
-    kind, mailoutbox, django_capture_on_commit_callbacks
+def test_holds_never_send_low_stock_mail(kind, mailoutbox, django_capture_on_commit_callbacks):
+    UserFactory(roles=["staff"], email="stock@tessera.test")
+    product = ProductFactory(name="Gateron Yellow", stock=8, low_stock_threshold=5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        kind.hold(ref=str(product.pk), quantity=6)  # 2 available, but only reserved
+        kind.release(ref=str(product.pk), quantity=6)
+        kind.hold(ref=str(product.pk), quantity=8)
+
+    assert mailoutbox == []
+
+
+def stock_mails(mailoutbox) -> list:
+    """The staff's stock e-mails, without the buyer's order e-mails."""
+    return [mail for mail in mailoutbox if "stock:" in mail.subject.lower()]
+
+
+def test_a_sale_under_the_threshold_alerts_once_per_period(
+    mailoutbox, django_capture_on_commit_callbacks
 ):
     staff = UserFactory(roles=["staff"], email="stock@tessera.test")
     UserFactory(email="customer@example.com")
-    product = ProductFactory(name="Gateron Yellow", stock=8)
-    product.low_stock_threshold = 5
-    product.save()
+    buyer = UserFactory()
+    product = ProductFactory(name="Gateron Yellow", stock=8, low_stock_threshold=5)
 
     with django_capture_on_commit_callbacks(execute=True):
-        kind.hold(ref=str(product.pk), quantity=2)  # 6: still above
-    assert mailoutbox == []
-    with django_capture_on_commit_callbacks(execute=True):
-        kind.hold(ref=str(product.pk), quantity=2)  # 4: crosses
-    with django_capture_on_commit_callbacks(execute=True):
-        kind.hold(ref=str(product.pk), quantity=1)  # 3: still below, no new mail
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
+        pay(order_for(buyer, ("product", product.pk, 4)))  # 4 available: under the threshold
+    assert len(stock_mails(mailoutbox)) == 1
+    mail = stock_mails(mailoutbox)[0]
     assert mail.to == [staff.email]
-    assert mail.subject.endswith("Low stock: Gateron Yellow (4 left)")
+    assert mail.subject.endswith("Low stock: Gateron Yellow (4 available)")
     assert "/staff/shop/stock/?product=" in mail.body
     assert any(mimetype == "text/html" for _, mimetype in mail.alternatives)
 
-    # Refilled above the threshold and falling again: a new alert.
     with django_capture_on_commit_callbacks(execute=True):
-        stock_adjust(product=product, new_stock=10, reason="Delivery", actor=staff)
-        stock_adjust(product=product, new_stock=0, reason="Damaged in storage", actor=staff)
-    assert len(mailoutbox) == 2
-    assert mailoutbox[1].subject.endswith("Out of stock: Gateron Yellow")
+        pay(order_for(buyer, ("product", product.pk, 1)))  # a second sale within the period
+        stock_adjust(product=product, new_stock=2, reason="Damaged in storage", actor=staff)
+    assert len(stock_mails(mailoutbox)) == 1
+
+    # A day later the next sale or count tells the staff again.
+    Product.objects.filter(pk=product.pk).update(
+        low_stock_alerted_at=timezone.now() - timedelta(hours=25)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(product=product, new_stock=0, reason="Lost", actor=staff)
+    assert len(stock_mails(mailoutbox)) == 2
+    assert stock_mails(mailoutbox)[1].subject.endswith("Out of stock: Gateron Yellow")
 
 
 def test_refund_restocks_with_the_order_number(kind):
@@ -206,11 +228,11 @@ def test_concurrent_holds_never_oversell(kind):
         thread.join()
     product.refresh_from_db()
     assert results.count("ok") == 10
-    assert product.stock == 0
+    assert (product.stock, product.reserved, product.available) == (10, 10, 0)
     assert StockMovement.objects.filter(product=product, kind="reserve").count() == 10
     assert (
-        min(StockMovement.objects.filter(product=product).values_list("stock_after", flat=True))
-        == 0
+        max(StockMovement.objects.filter(product=product).values_list("reserved_after", flat=True))
+        == 10
     )
 
 
