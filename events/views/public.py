@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -86,6 +87,10 @@ def event_detail(request, slug: str):
             "is_member": is_member,
             "online_info": online_info,
             "register_token": secrets.token_urlsafe(16),
+            "guest_hold": {
+                "units": settings.SHOP_GUEST_MAX_UNITS,
+                "minutes": settings.SHOP_GUEST_HOLD_MINUTES,
+            },
         },
     )
 

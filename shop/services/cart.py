@@ -217,12 +217,13 @@ def customer_caps_check(
 ) -> None:
     """Refuse `quantity` of `ref` in this cart when it would take the customer past one of
     the kind's per-customer caps. The caller holds the cart row lock (see the module)."""
+    already = line.quantity if line is not None and line.pk else 0
     for cap in line_kind.customer_caps(ref):
         have = _customer_units(
             user=user, cart=cart, kind=line_kind.code, refs=cap.refs, exclude_line=line
         )
         if have + quantity > cap.limit:
-            left = max(cap.limit - have, 0)
+            left = max(cap.limit - have - already, 0)
             raise CartError(
                 f"You can have at most {cap.limit} {line_kind.label.lower()}s for {cap.label}"
                 + (f"; you can add {left} more." if left else "; you have them all already.")

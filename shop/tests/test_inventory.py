@@ -250,3 +250,75 @@ def test_absurd_stock_count_is_a_form_error_not_a_crash(client):
     assert "less than or equal to" in response.content.decode()
     product.refresh_from_db()
     assert product.stock == 3
+
+
+# --- on hand, reserved and available on the staff stock page --------------------------------
+
+
+@pytest.fixture
+def four_in_carts():
+    """A kit with 4 units on the shelf, all 4 sitting in shoppers' carts."""
+    from shop.services.cart import cart_add
+    from shop.tests.kinds import user_cart
+
+    product = ProductFactory(name="Tofu65 kit", stock=0, low_stock_threshold=1)
+    stock_adjust(product=product, new_stock=4, reason="Delivery of 4 kits", actor=None)
+    shopper = UserFactory()
+    cart_add(cart=user_cart(shopper), kind="product", ref=str(product.pk), quantity=3, user=shopper)
+    order_for(UserFactory(), ("product", product.pk, 1))  # and one in an unpaid order
+    return product
+
+
+@pytest.fixture
+def staff_client(client):
+    from project.accounts.roles import Role
+
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    return client
+
+
+def test_staff_stock_page_shows_on_hand_reserved_and_available(staff_client, four_in_carts):
+    page = staff_client.get(
+        reverse("shop:staff_stock") + f"?product={four_in_carts.pk}"
+    ).content.decode()
+
+    assert '<dd class="text-lg font-semibold" data-on-hand>4</dd>' in page
+    assert '<dd class="text-lg font-semibold" data-reserved>4</dd>' in page
+    assert '<dd class="text-lg font-semibold" data-available>0</dd>' in page
+    # The count form starts from what is on the shelf, not from 0 because of the carts.
+    assert 'name="new_stock" value="4"' in page
+
+
+def test_a_stock_count_sets_on_hand_and_leaves_the_carts_their_units(staff_client, four_in_carts):
+    response = staff_client.post(
+        reverse("shop:staff_stock_adjust"),
+        {"product": four_in_carts.pk, "new_stock": 10, "reason": "Delivery counted"},
+        follow=True,
+    )
+
+    four_in_carts.refresh_from_db()
+    assert (four_in_carts.stock, four_in_carts.reserved, four_in_carts.available) == (10, 4, 6)
+    assert "now has 10 on hand (+6)" in response.content.decode()
+
+
+def test_the_ledger_shows_movements_by_default_and_reservations_on_request(
+    staff_client, four_in_carts
+):
+    url = reverse("shop:staff_stock") + f"?product={four_in_carts.pk}"
+    movements = staff_client.get(url).content.decode()
+    reservations = staff_client.get(url + "&ledger=reservation").content.decode()
+
+    assert "Delivery of 4 kits" in movements
+    assert "Reserved for a cart or order" not in movements
+    assert "Reserved for a cart or order" in reservations
+    assert "Delivery of 4 kits" not in reservations
+
+
+def test_low_stock_lists_judge_available_units(staff_client, four_in_carts):
+    plenty = ProductFactory(name="Plenty of switches", stock=50, low_stock_threshold=5)
+
+    page = staff_client.get(reverse("shop:staff_stock")).content.decode()
+    low = page[page.index('id="low-stock-title"') :]
+
+    assert "Tofu65 kit" in low and "Out of stock" in low  # 4 on hand, none available
+    assert plenty.name not in low
