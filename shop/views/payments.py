@@ -56,6 +56,8 @@ def payment_start(request, number: str):
                 return _redirect(request, url)
     elif request.method == "POST" and payable:
         error = "Choose a payment method."
+    elif chosen and any(change.note == "expired" for change in order.history.all()):
+        error = f"Order {order.number} has expired. Please place the order again."
     context = {
         "order": order,
         "payable": payable,
