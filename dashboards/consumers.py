@@ -5,6 +5,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from project.core.websocket import JsonFramesMixin
 from shop.models import Order
+from shop.services.orders import order_expire_overdue, order_is_overdue
 
 from .live import order_can_follow, order_group, order_snapshot
 
@@ -14,6 +15,10 @@ def _authorized_snapshot(user, number):
     order = Order.objects.filter(number=number).first()
     if order is None or not order_can_follow(user=user, order=order):
         return None
+    if order_is_overdue(order):
+        # Past its pay-by time the order is expired, whether or not the sweep has run.
+        order_expire_overdue(pks=[order.pk])
+        order.refresh_from_db()
     return order_snapshot(order)
 
 

@@ -179,6 +179,15 @@ class TicketTypeForm(forms.Form):
     max_per_order = forms.IntegerField(
         min_value=1, max_value=99, initial=10, widget=forms.NumberInput(attrs=INPUT)
     )
+    max_per_customer = forms.IntegerField(
+        min_value=1,
+        max_value=10_000,
+        initial=10,
+        required=False,
+        label="Max per customer",
+        help_text="Across all of a customer's carts, orders and registrations.",
+        widget=forms.NumberInput(attrs=INPUT),
+    )
     position = forms.IntegerField(
         min_value=0,
         max_value=10_000,
@@ -201,6 +210,7 @@ class TicketTypeForm(forms.Form):
                     "sales_start",
                     "sales_end",
                     "max_per_order",
+                    "max_per_customer",
                     "position",
                 )
             }
@@ -210,6 +220,9 @@ class TicketTypeForm(forms.Form):
 
     def clean_position(self):
         return self.cleaned_data.get("position") or 0
+
+    def clean_max_per_customer(self):
+        return self.cleaned_data.get("max_per_customer") or 10
 
     def clean(self):
         data = super().clean()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from shop.kinds import LineKind, NotAvailable, Offer
+from shop.kinds import CustomerCap, LineKind, NotAvailable, Offer
 from shop.services.checkout import CheckoutError
 from shop.services.orders import LatePaymentRejected
 
@@ -23,6 +23,7 @@ class TicketKind(LineKind):
     code = "ticket"
     label = "Ticket"
     holds = True
+    limited_for_guests = True
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Ticket types of published events whose sales window is open, in one query."""
@@ -55,6 +56,33 @@ class TicketKind(LineKind):
             )
             for ticket_type in ticket_types
         }
+
+    def customer_caps(self, ref: str) -> list[CustomerCap]:
+        """One customer may have at most the type's `max_per_customer` and, across the
+        event's types, the event's `max_tickets_per_customer` (free registration too)."""
+        from .models import TicketType
+        from .services.tickets import ticket_type_id
+
+        type_id = ticket_type_id(ref)
+        ticket_type = (
+            TicketType.objects.select_related("event").filter(pk=type_id).first()
+            if type_id
+            else None
+        )
+        if ticket_type is None:
+            return []
+        event = ticket_type.event
+        siblings = tuple(
+            str(pk) for pk in TicketType.objects.filter(event=event).values_list("pk", flat=True)
+        )
+        return [
+            CustomerCap(
+                limit=ticket_type.max_per_customer,
+                refs=(str(ticket_type.pk),),
+                label=f"{event.title} · {ticket_type.name}",
+            ),
+            CustomerCap(limit=event.max_tickets_per_customer, refs=siblings, label=event.title),
+        ]
 
     def hold(self, *, ref: str, quantity: int, user=None) -> None:
         """Conditional UPDATE on the ticket type's `sold_or_held` (see services.tickets)."""

@@ -70,6 +70,10 @@ class Event(models.Model):
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     is_free = models.BooleanField(default=False)
+    max_tickets_per_customer = models.PositiveIntegerField(
+        default=10,
+        help_text="How many tickets of this event one customer may hold and buy in all.",
+    )
     cover_image = models.ImageField(upload_to="events/covers/", blank=True)
     cancel_reason = models.CharField(max_length=255, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -173,6 +177,10 @@ class TicketType(models.Model):
         null=True, blank=True, help_text="Empty: on sale until the event ends."
     )
     max_per_order = models.PositiveIntegerField(default=10)
+    max_per_customer = models.PositiveIntegerField(
+        default=10,
+        help_text="How many of this type one customer may hold and buy, across orders.",
+    )
     position = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 

@@ -116,7 +116,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(currency=shop_currency(), **{f"price__{lookup}": value})
 
     def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(stock__gt=0) if value else queryset
+        return queryset.filter(stock__gt=F("reserved")) if value else queryset
 
     def filter_sort(self, queryset, name, value):
         field = self.SORTS.get(value, self.SORTS["name"])[0]
@@ -178,16 +178,30 @@ class StaffProductFilter(django_filters.FilterSet):
         return queryset.filter(category__path__startswith=value.path)
 
     def filter_stock(self, queryset, name, value):
+        # Judged on what is available: on hand less what carts and unpaid orders hold.
+        queryset = queryset.alias(available_now=F("stock") - F("reserved"))
         if value == "out":
-            return queryset.filter(stock=0)
+            return queryset.filter(available_now__lte=0)
         if value == "low":
-            return queryset.filter(stock__gt=0, stock__lte=F("low_stock_threshold"))
+            return queryset.filter(available_now__gt=0, available_now__lte=F("low_stock_threshold"))
         if value == "ok":
-            return queryset.filter(stock__gt=F("low_stock_threshold"))
+            return queryset.filter(available_now__gt=F("low_stock_threshold"))
         return queryset
 
 
 class StockMovementFilter(django_filters.FilterSet):
+    """The stock ledger. It shows movements of goods on hand unless asked for the
+    reservations book (cart holds and unpaid orders) or both."""
+
+    ALL_BOOKS = "all"
+
+    ledger = django_filters.ChoiceFilter(
+        choices=[*StockMovement.Ledger.choices, (ALL_BOOKS, "Both")],
+        method="filter_ledger",
+        empty_label=None,
+        label="Book",
+        widget=forms.Select(attrs={"class": INPUT}),
+    )
     q = django_filters.CharFilter(
         method="filter_q",
         label="Product",
@@ -216,7 +230,16 @@ class StockMovementFilter(django_filters.FilterSet):
 
     class Meta:
         model = StockMovement
-        fields = ["q", "product", "kind", "date_from", "date_to"]
+        fields = ["ledger", "q", "product", "kind", "date_from", "date_to"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("ledger"):
+            data["ledger"] = StockMovement.Ledger.MOVEMENT
+        super().__init__(data, *args, **kwargs)
+
+    def filter_ledger(self, queryset, name, value):
+        return queryset if value == self.ALL_BOOKS else queryset.filter(ledger=value)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

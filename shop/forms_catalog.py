@@ -192,9 +192,9 @@ class StockAdjustForm(forms.Form):
     new_stock = forms.IntegerField(
         min_value=0,
         max_value=MAX_UNITS,
-        label="Counted stock",
+        label="Counted on hand",
         widget=forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
-        help_text="The quantity on the shelf now; the ledger records the difference.",
+        help_text="Units on the shelf, reserved ones included; the ledger keeps the difference.",
     )
     reason = forms.CharField(
         max_length=255,

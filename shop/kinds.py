@@ -15,6 +15,9 @@ Contract, per kind:
 - `refund(order_line, quantity)`: undo `quantity` units of a paid line (restock, cancel
   tickets, ...). Money is handled by the core; this is only the goods.
 - `line_links(order_lines)` (optional): links shown under the lines on the order page.
+- `customer_caps(ref)` (optional): how many units of `ref` and its siblings one customer
+  may have in all (cart, unpaid and paid orders), e.g. per ticket type and per event.
+- `limited_for_guests` (optional): guests hold at most SHOP_GUEST_MAX_UNITS units of it.
 """
 
 from __future__ import annotations
@@ -48,6 +51,15 @@ class Offer:
     max_per_order: int | None = None
 
 
+@dataclass(frozen=True)
+class CustomerCap:
+    """At most `limit` units of the kind's `refs` per customer; `label` names them."""
+
+    limit: int
+    refs: tuple[str, ...]
+    label: str
+
+
 class LineKind:
     """Base class for kinds. Subclasses set `code` and implement the methods."""
 
@@ -55,6 +67,8 @@ class LineKind:
     label: ClassVar[str] = ""
     # Limited kinds are held while in a cart; unlimited ones (e.g. services) are not.
     holds: ClassVar[bool] = True
+    # Kinds a guest may hold only a few units of (SHOP_GUEST_MAX_UNITS): sign in for more.
+    limited_for_guests: ClassVar[bool] = False
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Offers for the refs that are on sale now; missing refs are not sellable."""
@@ -74,6 +88,10 @@ class LineKind:
 
     def refund(self, *, order_line: OrderLine, quantity: int, actor=None) -> None:
         """Called inside the refund transaction for `quantity` units of the line."""
+
+    def customer_caps(self, ref: str) -> list[CustomerCap]:
+        """The per-customer caps `ref` counts towards; none by default."""
+        return []
 
     def line_links(self, *, order_lines: list[OrderLine]) -> dict[int, list[tuple[str, str]]]:
         """Optional links shown under each line on the order page, by line pk — e.g. a

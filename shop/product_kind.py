@@ -1,6 +1,6 @@
-"""Products as a cart-line kind. Stock is taken when a product is held (cart hold or
-order reservation) and given back on release; the ledger in `shop.services.inventory`
-records each step."""
+"""Products as a cart-line kind. A hold (cart or unpaid order) reserves units, a release
+gives them back, a payment sells them off the shelf; `shop.services.inventory` keeps on
+hand, reserved and available apart and records each step."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ class ProductKind(LineKind):
             "price",
             "currency",
             "stock",
+            "reserved",
             "is_physical",
             "organization_id",
             "thumbnail",
@@ -48,62 +49,42 @@ class ProductKind(LineKind):
                 url=product.get_absolute_url(),
                 image_url=product.thumbnail.url if product.thumbnail else "",
                 is_physical=product.is_physical,
-                available=max(product.stock, 0),
+                available=product.available,
                 organization_id=product.organization_id,
             )
             for product in products
         }
 
     def hold(self, *, ref: str, quantity: int, user=None) -> None:
-        """Take `quantity` off the sellable stock with one conditional UPDATE; raises
-        NotAvailable(available=<stock now>) when there is not enough."""
-        from .models import StockMovement
-        from .services.inventory import stock_change
+        """Reserve `quantity` with one conditional UPDATE (`stock_reserve`); raises
+        NotAvailable(available=<available now>) when there is not enough."""
+        from .services.inventory import stock_reserve
 
         product_id = _product_id(ref)
         if product_id is None or quantity < 1:
             raise NotAvailable("This product does not exist.", available=0)
-        stock_change(
-            product_id=product_id,
-            delta=-quantity,
-            kind=StockMovement.Kind.RESERVE,
-            reason="Reserved for a cart or order",
-            actor=user,
-        )
+        stock_reserve(product_id=product_id, quantity=quantity, actor=user)
 
     def release(self, *, ref: str, quantity: int, reason: str = "", actor=None) -> None:
-        from .models import StockMovement
-        from .services.inventory import stock_change
+        from .services.inventory import stock_release
 
         product_id = _product_id(ref)
         if product_id is None or quantity < 1:
             return
-        # A deleted product has nothing to give back.
-        with suppress(NotAvailable):
-            stock_change(
-                product_id=product_id,
-                delta=quantity,
-                kind=StockMovement.Kind.RELEASE,
-                reason=reason or "Reservation released",
-                actor=actor,
-                require_available=False,
-            )
+        stock_release(product_id=product_id, quantity=quantity, reason=reason, actor=actor)
 
     def fulfil(self, *, order_line) -> None:
-        """The units left the sellable stock at reservation; record the sale itself."""
-        from .models import Product, StockMovement
+        """The reserved units are sold: they leave the shelf."""
+        from .services.inventory import stock_sell
 
         product_id = _product_id(order_line.ref)
-        stock = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first()
-        if stock is None:
+        if product_id is None:
             return
-        StockMovement.objects.create(
+        stock_sell(
             product_id=product_id,
-            kind=StockMovement.Kind.OUT,
-            quantity=0,
-            stock_after=stock,
-            reason=f"Sold {order_line.quantity} on {order_line.order.number}",
+            quantity=order_line.quantity,
             order=order_line.order,
+            reason=f"Sold {order_line.quantity} on {order_line.order.number}",
         )
 
     def refund(self, *, order_line, quantity: int, actor=None) -> None:
@@ -114,12 +95,13 @@ class ProductKind(LineKind):
         product_id = _product_id(order_line.ref)
         if product_id is None or quantity < 1:
             return
-        stock_change(
-            product_id=product_id,
-            delta=quantity,
-            kind=StockMovement.Kind.IN,
-            reason=f"Refund {order_line.order.number}",
-            actor=actor,
-            order=order_line.order,
-            require_available=False,
-        )
+        # A deleted product has nothing to take back.
+        with suppress(NotAvailable):
+            stock_change(
+                product_id=product_id,
+                delta=quantity,
+                kind=StockMovement.Kind.IN,
+                reason=f"Refund {order_line.order.number}",
+                actor=actor,
+                order=order_line.order,
+            )

@@ -25,7 +25,7 @@ class ProductTable(tables.Table):
         order_by=("organization__name",),
     )
     price = tables.Column(attrs={"td": {"class": "whitespace-nowrap text-right"}})
-    stock = tables.Column(attrs={"td": {"class": "text-right"}})
+    stock = tables.Column(verbose_name="Available", attrs={"td": {"class": "text-right"}})
     active = tables.BooleanColumn(yesno="Active,Inactive")
     updated = tables.DateTimeColumn(format="Y-m-d H:i")
     actions = tables.Column(empty_values=(), orderable=False, verbose_name="")
@@ -42,11 +42,12 @@ class ProductTable(tables.Table):
         return money_format(record.price, record.currency)
 
     def render_stock(self, record):
-        if record.stock == 0:
+        """Available units (on hand less reserved), the number that sells."""
+        if record.available == 0:
             return mark_safe('<span class="badge badge-danger">Out</span>')  # noqa: S308
         if record.low_stock:
-            return format_html('<span class="badge badge-warning">{} low</span>', record.stock)
-        return record.stock
+            return format_html('<span class="badge badge-warning">{} low</span>', record.available)
+        return record.available
 
     def render_active(self, value):
         if value:
@@ -123,7 +124,10 @@ class StockMovementTable(tables.Table):
     )
     kind = tables.Column()
     quantity = tables.Column(verbose_name="Change", attrs={"td": {"class": "text-right"}})
-    stock_after = tables.Column(verbose_name="Stock after", attrs={"td": {"class": "text-right"}})
+    stock_after = tables.Column(verbose_name="On hand after", attrs={"td": {"class": "text-right"}})
+    reserved_after = tables.Column(
+        verbose_name="Reserved after", attrs={"td": {"class": "text-right"}}
+    )
     reason = tables.Column(orderable=False)
     actor = tables.Column(accessor="actor__email", default="system", verbose_name="By")
     order = tables.Column(accessor="order__number", default="", verbose_name="Order")
@@ -136,6 +140,7 @@ class StockMovementTable(tables.Table):
             "kind",
             "quantity",
             "stock_after",
+            "reserved_after",
             "reason",
             "actor",
             "order",

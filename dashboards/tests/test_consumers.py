@@ -148,3 +148,18 @@ def test_anything_sent_to_the_order_socket_gets_an_error_and_changes_nothing(fra
     assert async_to_sync(run)() == {"type": "error", "message": "This socket only sends updates."}
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
+
+
+def test_an_order_past_its_pay_by_time_is_followed_as_expired():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    customer = UserFactory()
+    order = make_order(customer)
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    connected, _, messages = follow(order.number, customer)
+
+    assert connected
+    assert (messages[0]["status"], messages[0]["status_label"]) == ("canceled", "Canceled")

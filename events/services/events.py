@@ -37,6 +37,7 @@ TICKET_TYPE_FIELDS = (
     "sales_start",
     "sales_end",
     "max_per_order",
+    "max_per_customer",
     "position",
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,6 +28,7 @@ from events.selectors import (
 )
 from events.services.tickets import CartHasOtherItems, TicketError, attendee_rename, event_register
 from project.core.ratelimit import search_rate
+from shop.services.cart import reservations_expire_due
 
 PER_PAGE = 12
 LIST_TEMPLATE = "events/event_list.html"
@@ -37,6 +39,7 @@ FILTER_NAMES = ("q", "sport", "city", "date_from", "date_to", "format", "price")
 @ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def event_list(request):
     """`/events/`: filters, results and pagination; HTMX requests get `#results` only."""
+    reservations_expire_due(kind="ticket")  # expired holds must not show as "Sold out"
     event_filter = EventFilter(request.GET, queryset=event_list_public())
     page_obj = Paginator(event_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -64,6 +67,10 @@ def event_detail(request, slug: str):
     is_member = user_is_event_member(user=request.user, event=event)
     holds_ticket = user_holds_ticket(user=request.user, event=event)
     online_info = getattr(event, "online_info", None) if (holds_ticket or is_member) else None
+    # Expired holds of this event's tickets give their places back before they are shown.
+    type_refs = [str(pk) for pk in event.ticket_types.values_list("pk", flat=True)]
+    if reservations_expire_due(kind="ticket", refs=type_refs):
+        event = event_get_public(slug=slug)
     ticket_types = list(event.ticket_types.all())
     for ticket_type in ticket_types:
         ticket_type.event = event  # sales_state reads the event's end
@@ -80,6 +87,10 @@ def event_detail(request, slug: str):
             "is_member": is_member,
             "online_info": online_info,
             "register_token": secrets.token_urlsafe(16),
+            "guest_hold": {
+                "units": settings.SHOP_GUEST_MAX_UNITS,
+                "minutes": settings.SHOP_GUEST_HOLD_MINUTES,
+            },
         },
     )
 

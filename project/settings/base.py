@@ -429,6 +429,11 @@ WHITENOISE_AUTOREFRESH = not (BASE_DIR / "staticfiles").exists()
 
 # --- Shop --------------------------------------------------------------------------------
 SHOP_HOLD_MINUTES = env_int("SHOP_HOLD_MINUTES", 15)
+# Cart views renew a hold, but never past this many minutes after the line first held.
+SHOP_HOLD_MAX_MINUTES = env_int("SHOP_HOLD_MAX_MINUTES", 30)
+# Guests hold for a shorter time, and at most this many tickets: sign in for more.
+SHOP_GUEST_HOLD_MINUTES = env_int("SHOP_GUEST_HOLD_MINUTES", 5)
+SHOP_GUEST_MAX_UNITS = env_int("SHOP_GUEST_MAX_UNITS", 2)
 SHOP_ORDER_EXPIRY_MINUTES = env_int("SHOP_ORDER_EXPIRY_MINUTES", 30)
 SHOP_MAX_HOLDS_PER_USER = env_int("SHOP_MAX_HOLDS_PER_USER", 20)
 # A deployment sells in one currency. SHOP_DEFAULT_CURRENCY is its older name, still read.
@@ -442,6 +447,8 @@ SHOP_PICKUP_LOCATION = (
 SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 300)
 # List pages past this one are rendered on every request instead of cached.
 SHOP_CACHE_MAX_PAGE = env_int("SHOP_CACHE_MAX_PAGE", 5)
+# Staff hear that a product runs low at most once per this many hours.
+SHOP_LOW_STOCK_ALERT_HOURS = env_int("SHOP_LOW_STOCK_ALERT_HOURS", 24)
 VNPAY_TMN_CODE = env("VNPAY_TMN_CODE")
 VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
 VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from project.accounts.models import User
@@ -69,9 +70,9 @@ def seed(*, out) -> None:
         out.write("orders: the demo customer has orders already")
         return
     products = list(
-        Product.objects.filter(active=True, stock__gte=5, currency=shop_currency()).order_by("pk")[
-            :5
-        ]
+        Product.objects.filter(
+            active=True, stock__gte=F("reserved") + 5, currency=shop_currency()
+        ).order_by("pk")[:5]
     )
     if len(products) < 5:
         out.write("orders: not enough products in stock, skipped")

@@ -44,6 +44,8 @@ class CartLine(models.Model):
     # How many units the kind holds for this line, and until when.
     held_quantity = models.PositiveIntegerField(default=0)
     hold_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the line first held: renewals never carry a hold past SHOP_HOLD_MAX_MINUTES.
+    hold_started_at = models.DateTimeField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 

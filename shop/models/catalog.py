@@ -57,9 +57,14 @@ class Product(models.Model):
     )
     # Always the deployment's currency today (SHOP_CURRENCY); kept per row for channels later.
     currency = models.CharField(max_length=3, choices=currency_choices, default=shop_currency)
-    # Units that can still be sold: holds and unpaid orders are already taken off.
+    # On hand (django-oscar's num_in_stock): units on the shelf, sold or not yet.
     stock = models.IntegerField(default=0)
+    # Reserved (num_allocated): held by carts and unpaid orders, still on the shelf.
+    # Available = stock - reserved. Changed only by `shop.services.inventory`.
+    reserved = models.IntegerField(default=0, editable=False)
     low_stock_threshold = models.PositiveIntegerField(default=5)
+    # When staff were last told this product runs low (one alert per period).
+    low_stock_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_physical = models.BooleanField(default=True)
     active = models.BooleanField(default=True, db_index=True)
     image = models.ImageField(upload_to="products/", blank=True)
@@ -71,6 +76,9 @@ class Product(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0), name="product_reserved_gte_0"
+            ),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_gte_0"),
         ]
         indexes = [models.Index(fields=["active", "category"], name="product_active_category")]
@@ -82,9 +90,18 @@ class Product(models.Model):
         return reverse("shop:product_detail", kwargs={"slug": self.slug})
 
     @property
+    def on_hand(self) -> int:
+        return self.stock
+
+    @property
+    def available(self) -> int:
+        """Units a buyer can take now: on hand less what carts and unpaid orders hold."""
+        return max(self.stock - self.reserved, 0)
+
+    @property
     def in_stock(self) -> bool:
-        return self.stock > 0
+        return self.available > 0
 
     @property
     def low_stock(self) -> bool:
-        return 0 < self.stock <= self.low_stock_threshold
+        return 0 < self.available <= self.low_stock_threshold

@@ -68,9 +68,12 @@ def stock_movement_list() -> QuerySet[StockMovement]:
 
 
 def product_low_stock() -> QuerySet[Product]:
-    """Active products at or below their threshold, emptiest first (staff dashboard)."""
+    """Active products whose available units are at or below their threshold, emptiest
+    first (staff dashboard and stock page)."""
     return (
-        Product.objects.filter(active=True, stock__lte=F("low_stock_threshold"))
+        Product.objects.filter(active=True)
+        .alias(available_now=F("stock") - F("reserved"))
+        .filter(available_now__lte=F("low_stock_threshold"))
         .select_related("category", "organization")
-        .order_by("stock", "name")
+        .order_by("available_now", "name")
     )

@@ -1,4 +1,9 @@
-"""Order reads for the customer's pages and the staff pages."""
+"""Order reads for the customer's pages and the staff pages.
+
+Reading orders settles their expiry first: an unpaid order past its pay-by time is expired
+(released and canceled, under its row lock, by the same service the periodic task runs),
+so every page and dashboard shows it as it is, with or without the task. With nothing due
+that is one indexed query."""
 
 from __future__ import annotations
 
@@ -8,8 +13,15 @@ from shop.kinds import kind_get
 from shop.models import Order, OrderStatusChange, Payment, Refund
 
 
+def _settle_expiry(**scope) -> None:
+    from shop.services.orders import order_expire_overdue
+
+    order_expire_overdue(**scope)
+
+
 def orders_for_user(user) -> QuerySet[Order]:
     """A customer's orders with their item counts (one query per page)."""
+    _settle_expiry(user=user)
     return (
         Order.objects.filter(user=user)
         .annotate(item_count=Sum("lines__quantity"), line_count=Count("lines"))
@@ -31,10 +43,12 @@ def order_detail_queryset() -> QuerySet[Order]:
 
 def order_for_user(*, user, number: str) -> Order | None:
     """The user's order with this number, or None (another user's order is not found)."""
+    _settle_expiry(user=user)
     return order_detail_queryset().filter(user=user, number=number).first()
 
 
 def staff_orders() -> QuerySet[Order]:
+    _settle_expiry()
     return (
         Order.objects.select_related("user")
         .annotate(item_count=Sum("lines__quantity"))
@@ -43,6 +57,7 @@ def staff_orders() -> QuerySet[Order]:
 
 
 def staff_order(*, number: str) -> Order | None:
+    _settle_expiry(pks=Order.objects.filter(number=number).values("pk"))
     return order_detail_queryset().filter(number=number).first()
 
 

@@ -2,13 +2,25 @@
 and the holds that keep limited items for a buyer while they decide.
 
 A line of a kind with `holds=True` takes its units from the kind while it sits in the cart
-(`held_quantity`, until `hold_expires_at`). `hold_expire_overdue` gives expired holds back;
-the next cart view (`cart_holds_refresh`) takes them again if it can.
+(`held_quantity`, until `hold_expires_at`). Expiry needs no periodic task: before anything
+reads or takes availability, `reservations_expire_due` gives back the expired holds (and
+expires the overdue orders) of the items concerned, under their row locks; the periodic
+tasks run the same code for everything, and only tidy up.
+
+Hoarding limits: a hold lasts SHOP_HOLD_MINUTES (guests: SHOP_GUEST_HOLD_MINUTES) and a
+cart view renews it only while the line is younger than SHOP_HOLD_MAX_MINUTES; a guest
+holds at most SHOP_GUEST_MAX_UNITS units of the kinds limited for guests (tickets); a
+customer holds at most SHOP_MAX_HOLDS_PER_USER different items across the cart and unpaid
+orders; and a kind's per-customer caps (`LineKind.customer_caps`) count the cart, unpaid
+and paid orders together.
 
 Locks: every change locks the cart row, then the lines it touches (`select_for_update`), and
 refuses a cart that is no longer active. Two requests of the same buyer cannot both change a
 line, a change cannot race checkout, and `hold_expire_overdue` (which skips locked lines)
-cannot give back a hold a request is working on. The kinds lock their own stock rows.
+cannot give back a hold a request is working on. A user has one active cart, and every path
+that adds to what a customer holds (add, quantity change, merge, checkout, free
+registration) locks it before counting, so the per-customer caps are checked and taken in
+one step per customer. The kinds lock their own stock rows.
 """
 
 from __future__ import annotations
@@ -18,10 +30,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from shop.kinds import LineKind, NotAvailable, kind_get
-from shop.models import Cart, CartLine
+from shop.models import Cart, CartLine, OrderLine
 from shop.selectors.cart import SESSION_CART_KEY, cart_totals, offers_for_lines
 
 logger = logging.getLogger("tessera.shop")
@@ -38,6 +51,7 @@ __all__ = [
     "cart_merge",
     "cart_totals",
     "hold_expire_overdue",
+    "reservations_expire_due",
 ]
 
 
@@ -45,8 +59,23 @@ class CartError(ValueError):
     """The cart change was refused; the message is safe to show the buyer."""
 
 
-def _hold_until():
-    return timezone.now() + timedelta(minutes=settings.SHOP_HOLD_MINUTES)
+def _is_customer(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _hold_ceiling(line: CartLine):
+    """The latest a line may hold until: SHOP_HOLD_MAX_MINUTES after it first held."""
+    started = line.hold_started_at or timezone.now()
+    return started + timedelta(minutes=settings.SHOP_HOLD_MAX_MINUTES)
+
+
+def _hold_until(line: CartLine, user):
+    minutes = settings.SHOP_HOLD_MINUTES if _is_customer(user) else settings.SHOP_GUEST_HOLD_MINUTES
+    return min(timezone.now() + timedelta(minutes=minutes), _hold_ceiling(line))
+
+
+def _hold_ended(line: CartLine) -> bool:
+    return line.hold_started_at is not None and timezone.now() >= _hold_ceiling(line)
 
 
 # --- finding the cart ----------------------------------------------------------------------
@@ -113,8 +142,21 @@ def _held_lines(cart: Cart, *, exclude_pk=None) -> int:
     return lines.count()
 
 
-def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> None:
-    """Make the line hold `want` units (taking or giving back the difference)."""
+def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> bool:
+    """Make the line hold `want` units (taking or giving back the difference). A line past
+    its hold ceiling gives back what it holds and holds nothing more: it stays in the cart,
+    and checkout takes the units then if they are still free. Returns whether it holds."""
+    if _hold_ended(line):
+        if line.held_quantity:
+            kind.release(ref=line.ref, quantity=line.held_quantity, reason="hold ceiling reached")
+        line.held_quantity = 0
+        line.hold_expires_at = None
+        return False
+    if line.held_quantity and line.hold_expires_at and line.hold_expires_at <= timezone.now():
+        # An expired hold is not renewed as it is: its units go back, and are taken again
+        # only if they are still free.
+        kind.release(ref=line.ref, quantity=line.held_quantity, reason="hold expired")
+        line.held_quantity = 0
     delta = want - line.held_quantity
     if delta > 0:
         try:
@@ -127,7 +169,86 @@ def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> Non
     elif delta < 0:
         kind.release(ref=line.ref, quantity=-delta, reason="cart quantity lowered")
     line.held_quantity = want
-    line.hold_expires_at = _hold_until()
+    if line.hold_started_at is None:
+        line.hold_started_at = timezone.now()
+    line.hold_expires_at = _hold_until(line, user)
+    return True
+
+
+# --- hoarding limits -----------------------------------------------------------------------
+
+
+def _guest_check(line_kind: LineKind, cart: Cart, line: CartLine, want: int, user) -> None:
+    """Guests hold at most SHOP_GUEST_MAX_UNITS units of the kinds limited for guests."""
+    if _is_customer(user) or not line_kind.limited_for_guests:
+        return
+    others = (
+        cart.lines.filter(kind=line_kind.code).exclude(pk=line.pk).aggregate(n=Sum("quantity"))
+    )["n"] or 0
+    limit = settings.SHOP_GUEST_MAX_UNITS
+    if others + want > limit:
+        raise CartError(f"Sign in to hold more than {limit} {line_kind.label.lower()}s.")
+
+
+def _customer_units(*, user, cart: Cart, kind: str, refs, exclude_line=None) -> int:
+    """What a customer has of `kind:refs`: this cart's lines, unpaid orders that still hold
+    and paid orders (less refunds)."""
+    in_cart = cart.lines.filter(kind=kind, ref__in=refs)
+    if exclude_line is not None and exclude_line.pk:
+        in_cart = in_cart.exclude(pk=exclude_line.pk)
+    units = in_cart.aggregate(n=Sum("quantity"))["n"] or 0
+    if _is_customer(user):
+        from .orders import PAID_STATES, UNPAID
+
+        ordered = OrderLine.objects.filter(order__user=user, kind=kind, ref__in=refs).filter(
+            Q(order__status__in=PAID_STATES)
+            | Q(
+                order__status__in=UNPAID,
+                order__reserved=True,
+                order__expires_at__gt=timezone.now(),
+            )
+        )
+        units += ordered.aggregate(n=Sum(F("quantity") - F("refunded_quantity")))["n"] or 0
+    return units
+
+
+def customer_caps_check(
+    *, line_kind: LineKind, cart: Cart, ref: str, quantity: int, user, line=None
+) -> None:
+    """Refuse `quantity` of `ref` in this cart when it would take the customer past one of
+    the kind's per-customer caps. The caller holds the cart row lock (see the module)."""
+    already = line.quantity if line is not None and line.pk else 0
+    for cap in line_kind.customer_caps(ref):
+        have = _customer_units(
+            user=user, cart=cart, kind=line_kind.code, refs=cap.refs, exclude_line=line
+        )
+        if have + quantity > cap.limit:
+            left = max(cap.limit - have - already, 0)
+            raise CartError(
+                f"You can have at most {cap.limit} {line_kind.label.lower()}s for {cap.label}"
+                + (f"; you can add {left} more." if left else "; you have them all already.")
+            )
+
+
+def _held_items(cart: Cart, user, *, exclude_pk=None) -> int:
+    """Different items the customer holds: held cart lines and the lines of unpaid orders
+    that still hold their units."""
+    held = _held_lines(cart, exclude_pk=exclude_pk)
+    if _is_customer(user):
+        from .orders import UNPAID
+
+        held += (
+            OrderLine.objects.filter(
+                order__user=user,
+                order__status__in=UNPAID,
+                order__reserved=True,
+                order__expires_at__gt=timezone.now(),
+            )
+            .values("kind", "ref")
+            .distinct()
+            .count()
+        )
+    return held
 
 
 def _lock_active_cart(cart_id: int) -> Cart:
@@ -145,6 +266,8 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
     ref = str(ref or "").strip()
     if not ref or len(ref) > 64:
         raise CartError("That item does not exist.")
+    if line_kind.holds:
+        reservations_expire_due(kind=kind, refs=[ref])
     offer = line_kind.offer(ref)
     if offer is None:
         raise CartError("That item is not on sale any more.")
@@ -170,9 +293,13 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
         line.quantity = new_quantity
         line.data = {**line.data, "title": offer.title, "currency": offer.currency}
         if line_kind.holds:
+            _guest_check(line_kind, cart, line, new_quantity, user)
+            customer_caps_check(
+                line_kind=line_kind, cart=cart, ref=ref, quantity=new_quantity, user=user, line=line
+            )
             if (
                 not line.held_quantity
-                and _held_lines(cart, exclude_pk=line.pk) >= settings.SHOP_MAX_HOLDS_PER_USER
+                and _held_items(cart, user, exclude_pk=line.pk) >= settings.SHOP_MAX_HOLDS_PER_USER
             ):
                 raise CartError(
                     f"You can reserve at most {settings.SHOP_MAX_HOLDS_PER_USER} different "
@@ -195,8 +322,10 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
         return None
     wanted = _check_quantity(wanted)
     line_kind = _kind(line.kind)
+    if line_kind.holds:
+        reservations_expire_due(kind=line.kind, refs=[line.ref])
     with transaction.atomic():
-        _lock_active_cart(line.cart_id)
+        cart = _lock_active_cart(line.cart_id)
         line = CartLine.objects.select_for_update().filter(pk=line.pk).first()
         if line is None:
             raise CartError("That item is no longer in your cart.")
@@ -206,6 +335,10 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
         if offer.max_per_order is not None and wanted > offer.max_per_order:
             raise CartError(f"You can buy at most {offer.max_per_order} of {offer.title}.")
         if line_kind.holds:
+            _guest_check(line_kind, cart, line, wanted, user)
+            customer_caps_check(
+                line_kind=line_kind, cart=cart, ref=line.ref, quantity=wanted, user=user, line=line
+            )
             _take(line_kind, line, wanted, user=user, title=offer.title)
         line.quantity = wanted
         line.save()
@@ -227,17 +360,25 @@ def cart_line_remove(*, line: CartLine) -> None:
 
 
 def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
-    """Re-check the holds of a cart (on each cart view): lines whose hold lapsed or was
-    released take their units again when they can, and expired holds are renewed. Returns
-    messages about the lines that could not be held; those stay in the cart, unavailable."""
+    """Re-check the holds of a cart (on each cart view). A line whose hold lapsed or was
+    released takes again what is still free; an expired hold gives its units back first, so
+    a renewal never keeps what another buyer could take; and no hold is renewed past the
+    line's ceiling (SHOP_HOLD_MAX_MINUTES). Returns messages about the lines that could not
+    be held; those stay in the cart, and checkout takes them then if it can."""
     if cart is None:
         return []
     now = timezone.now()
     messages: list[str] = []
+    lines = list(cart.lines.all())
+    refs_by_kind: dict[str, list[str]] = {}
+    for line in lines:
+        refs_by_kind.setdefault(line.kind, []).append(line.ref)
+    for code, refs in refs_by_kind.items():
+        reservations_expire_due(kind=code, refs=refs)
     stale = [
         line
         for line in cart.lines.all()
-        if line.held_quantity < line.quantity
+        if (line.held_quantity < line.quantity and not _hold_ended(line))
         or (line.hold_expires_at is not None and line.hold_expires_at <= now)
     ]
     if not stale:
@@ -259,11 +400,16 @@ def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
             title = line.data.get("title", line.ref)
             try:
                 with transaction.atomic():
-                    _take(line_kind, line, line.quantity, user=user, title=title)
+                    held = _take(line_kind, line, line.quantity, user=user, title=title)
             except CartError as exc:
                 messages.append(str(exc))
                 continue
-            line.save(update_fields=["held_quantity", "hold_expires_at"])
+            line.save(update_fields=["held_quantity", "hold_expires_at", "hold_started_at"])
+            if not held:
+                messages.append(
+                    f"We held {title} for you for {settings.SHOP_HOLD_MAX_MINUTES} minutes; it "
+                    "is no longer reserved. Check out soon: it is yours only if still available."
+                )
     return messages
 
 
@@ -341,6 +487,11 @@ def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]
     mine = existing.get((guest.kind, guest.ref))
     wanted = guest.quantity + (mine.quantity if mine else 0)
     cap = min(MAX_LINE_QUANTITY, offer.max_per_order if offer.max_per_order is not None else wanted)
+    for customer_cap in line_kind.customer_caps(guest.ref):
+        have = _customer_units(
+            user=user, cart=user_cart, kind=guest.kind, refs=customer_cap.refs, exclude_line=mine
+        )
+        cap = min(cap, max(customer_cap.limit - have, 0))
     held = guest.held_quantity + (mine.held_quantity if mine else 0)
     if mine is None:
         mine = CartLine(cart=user_cart, kind=guest.kind, ref=guest.ref, quantity=1)
@@ -379,7 +530,12 @@ def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]
     mine.quantity = final
     if line_kind.holds:
         mine.held_quantity = held
-        mine.hold_expires_at = _hold_until()
+        mine.hold_started_at = min(
+            value
+            for value in (mine.hold_started_at, guest.hold_started_at, timezone.now())
+            if value
+        )
+        mine.hold_expires_at = _hold_until(mine, user)
     mine.save()
     return messages
 
@@ -387,17 +543,21 @@ def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]
 # --- expiry --------------------------------------------------------------------------------
 
 
-def hold_expire_overdue() -> int:
-    """Give back the units of expired holds in active carts. Returns how many lines.
+def hold_expire_overdue(*, kind: str | None = None, refs=None) -> int:
+    """Give back the units of expired holds in active carts, all of them or those of
+    `kind` (and `refs`). Returns how many lines.
 
     Lock: each line row with `select_for_update(skip_locked=True)`, so a line the buyer is
     changing right now is left for the next run."""
     now = timezone.now()
-    pks = list(
-        CartLine.objects.filter(
-            cart__status=Cart.Status.ACTIVE, held_quantity__gt=0, hold_expires_at__lte=now
-        ).values_list("pk", flat=True)[:1000]
+    due = CartLine.objects.filter(
+        cart__status=Cart.Status.ACTIVE, held_quantity__gt=0, hold_expires_at__lte=now
     )
+    if kind is not None:
+        due = due.filter(kind=kind)
+    if refs is not None:
+        due = due.filter(ref__in=[str(ref) for ref in refs])
+    pks = list(due.values_list("pk", flat=True)[:1000])
     released = 0
     for pk in pks:
         with transaction.atomic():
@@ -423,6 +583,16 @@ def hold_expire_overdue() -> int:
             line.save(update_fields=["held_quantity"])
             released += 1
     return released
+
+
+def reservations_expire_due(*, kind: str | None = None, refs=None) -> int:
+    """Settle expiry before availability is read or taken: give back expired cart holds
+    and expire unpaid orders past their pay-by time, for `kind` (and `refs`) or for
+    everything. The same code the periodic tasks run; with nothing due it costs two indexed
+    queries. Returns how many holds and orders were settled."""
+    from .orders import order_expire_overdue
+
+    return hold_expire_overdue(kind=kind, refs=refs) + order_expire_overdue(kind=kind, refs=refs)
 
 
 def cart_merge_at_login(*, request, user, **kwargs) -> None:

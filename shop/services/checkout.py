@@ -20,6 +20,7 @@ from shop.kinds import NotAvailable, kind_get
 from shop.models import Cart, CartLine, Order, OrderLine
 from shop.selectors.cart import offers_for_lines
 
+from .cart import CartError, customer_caps_check, reservations_expire_due
 from .orders import order_history_start, order_pay, order_transition
 
 ADDRESS_REQUIRED = ("recipient", "line1", "city", "country")
@@ -63,6 +64,9 @@ def order_place(
 ) -> Order:
     """Turn the cart into an order.
 
+    Expiry is settled first (`reservations_expire_due`), so expired holds of other buyers
+    never block this one. The kinds' per-customer caps are checked again under the cart lock.
+
     Locks: the cart row and its lines (`select_for_update`), then each kind's stock for the
     lines whose hold lapsed, taken in (kind, ref) order so two checkouts never wait on each
     other in a cycle; the product kind uses a conditional UPDATE. Raises CheckoutError
@@ -73,6 +77,13 @@ def order_place(
     existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
+    # Expired holds and overdue orders (this cart's own included) give their units back
+    # first, so only live reservations stand in the way.
+    refs_by_kind: dict[str, set[str]] = {}
+    for kind, ref in CartLine.objects.filter(cart_id=cart.pk).values_list("kind", "ref"):
+        refs_by_kind.setdefault(kind, set()).add(ref)
+    for kind, refs in refs_by_kind.items():
+        reservations_expire_due(kind=kind, refs=sorted(refs))
     try:
         return _place(
             cart=cart,
@@ -120,6 +131,19 @@ def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, paym
         currencies = {offer.currency for offer in offers.values()}
         if len(currencies) > 1:
             raise CheckoutError("Your cart mixes currencies; remove items so one is left.")
+        for line in lines:
+            kind = kind_get(line.kind)
+            try:
+                customer_caps_check(
+                    line_kind=kind,
+                    cart=cart,
+                    ref=line.ref,
+                    quantity=line.quantity,
+                    user=user,
+                    line=line,
+                )
+            except CartError as exc:
+                problems.append(str(exc))
         if problems:
             raise CheckoutError(_problems_message(problems), problems=problems)
 

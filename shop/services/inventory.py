@@ -1,17 +1,30 @@
-"""Stock writes. Every change of a product's sellable stock goes through `stock_change`
-(or `stock_adjust` for staff counts) and leaves a `StockMovement` row with its reason and
-actor. Low-stock alerts go to the staff through the outbox when stock crosses the
-product's threshold."""
+"""Stock writes. A product keeps three numbers apart, as django-oscar does: on hand
+(`stock`, num_in_stock), reserved (`reserved`, num_allocated: what carts and unpaid orders
+hold) and available (on hand less reserved).
+
+- `stock_reserve` / `stock_release`: a cart or an unpaid order takes or gives back units.
+  Only `reserved` changes; the ledger row is in the reservation book.
+- `stock_sell`: a paid order takes its reserved units off the shelf (a movement "out").
+- `stock_change`: goods in or out (initial stock, refunds); `stock_adjust`: a staff count
+  sets on hand.
+
+Low stock is judged on what is available, after sales and adjustments only (never on
+reservations), and staff hear about a product at most once per SHOP_LOW_STOCK_ALERT_HOURS.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from project.accounts.models import User
 from project.accounts.roles import Role
@@ -21,6 +34,129 @@ from shop.kinds import NotAvailable
 from shop.models import Product, StockMovement
 
 from .catalog import catalog_version_bump
+
+Kind = StockMovement.Kind
+Ledger = StockMovement.Ledger
+
+
+def _actor(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _record(*, product_id: int, ledger: str, kind: str, quantity: int, reason: str, actor, order):
+    stock, reserved = Product.objects.filter(pk=product_id).values_list("stock", "reserved").get()
+    return StockMovement.objects.create(
+        product_id=product_id,
+        ledger=ledger,
+        kind=kind,
+        quantity=quantity,
+        stock_after=stock,
+        reserved_after=reserved,
+        reason=reason[:255],
+        actor=_actor(actor),
+        order=order,
+    )
+
+
+def _not_available(product_id: int) -> NotAvailable:
+    row = Product.objects.filter(pk=product_id).values_list("stock", "reserved", "active").first()
+    if row is None:
+        return NotAvailable("This product does not exist.", available=0)
+    stock, reserved, active = row
+    if not active:
+        return NotAvailable("This product is no longer on sale.", available=0)
+    available = max(stock - reserved, 0)
+    return NotAvailable(
+        f"Only {available} left in stock." if available else "Out of stock.", available=available
+    )
+
+
+# --- reservations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stock_reserve(
+    *, product_id: int, quantity: int, reason: str = "", actor=None, order=None
+) -> StockMovement:
+    """Hold `quantity` units for a cart or an unpaid order.
+
+    Lock: one conditional `UPDATE ... SET reserved = reserved + n WHERE stock - reserved >= n
+    AND active`, which PostgreSQL serialises on the product row; no read-check-write.
+    Raises `NotAvailable(available=<available now>)`."""
+    if quantity < 1:
+        raise ValueError("A reservation needs a positive quantity.")
+    taken = Product.objects.filter(
+        pk=product_id, active=True, stock__gte=F("reserved") + quantity
+    ).update(reserved=F("reserved") + quantity)
+    if not taken:
+        raise _not_available(product_id)
+    movement = _record(
+        product_id=product_id,
+        ledger=Ledger.RESERVATION,
+        kind=Kind.RESERVE,
+        quantity=quantity,
+        reason=reason or "Reserved for a cart or order",
+        actor=actor,
+        order=order,
+    )
+    catalog_version_bump()
+    return movement
+
+
+@transaction.atomic
+def stock_release(
+    *, product_id: int, quantity: int, reason: str = "", actor=None, order=None
+) -> StockMovement | None:
+    """Give back `quantity` reserved units (never below zero). None for a deleted product."""
+    if quantity < 1:
+        return None
+    updated = Product.objects.filter(pk=product_id).update(
+        reserved=Greatest(F("reserved") - quantity, Value(0))
+    )
+    if not updated:
+        return None
+    movement = _record(
+        product_id=product_id,
+        ledger=Ledger.RESERVATION,
+        kind=Kind.RELEASE,
+        quantity=-quantity,
+        reason=reason or "Reservation released",
+        actor=actor,
+        order=order,
+    )
+    catalog_version_bump()
+    return movement
+
+
+@transaction.atomic
+def stock_sell(
+    *, product_id: int, quantity: int, order=None, reason: str = ""
+) -> StockMovement | None:
+    """A paid order's reserved units leave the shelf: on hand and reserved both fall by
+    `quantity`. Lock: the product row (`select_for_update`), which the low-stock check
+    reads under."""
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None:
+        return None
+    product.stock = max(product.stock - quantity, 0)
+    product.reserved = max(product.reserved - quantity, 0)
+    product.save(update_fields=["stock", "reserved", "updated"])
+    movement = StockMovement.objects.create(
+        product=product,
+        ledger=Ledger.MOVEMENT,
+        kind=Kind.OUT,
+        quantity=-quantity,
+        stock_after=product.stock,
+        reserved_after=product.reserved,
+        reason=(reason or f"Sold {quantity}")[:255],
+        order=order,
+    )
+    _low_stock_check(product=product)
+    catalog_version_bump()
+    return movement
+
+
+# --- goods on hand -------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -32,52 +168,43 @@ def stock_change(
     reason: str,
     actor=None,
     order=None,
-    require_available: bool = True,
 ) -> StockMovement:
-    """Add `delta` (negative to take) to a product's stock and record it.
+    """Goods in (positive `delta`) or out (negative) of the shelf, recorded as a movement.
 
-    Lock: one conditional `UPDATE ... SET stock = stock + delta WHERE pk = ? AND stock >=
-    -delta [AND active]`, which PostgreSQL serialises on the row; no read-check-write.
-    Taking more than there is raises `NotAvailable(available=<current stock>)`.
-    `require_available` also refuses inactive products when taking stock."""
+    Lock: the product row (`select_for_update`). Taking more than is available raises
+    `NotAvailable`: what carts and unpaid orders hold cannot be taken out from under them."""
     if delta == 0:
         raise ValueError("A stock change needs a non-zero delta.")
-    rows = Product.objects.filter(pk=product_id)
-    if delta < 0:
-        rows = rows.filter(stock__gte=-delta)
-        if require_available:
-            rows = rows.filter(active=True)
-    updated = rows.update(stock=F("stock") + delta)
-    if not updated:
-        current = Product.objects.filter(pk=product_id).values_list("stock", "active").first()
-        if current is None:
-            raise NotAvailable("This product does not exist.", available=0)
-        stock, active = current
-        if not active and require_available:
-            raise NotAvailable("This product is no longer on sale.", available=0)
-        raise NotAvailable(
-            f"Only {stock} left in stock." if stock else "Out of stock.", available=stock
-        )
-    product = Product.objects.only("pk", "name", "stock", "low_stock_threshold").get(pk=product_id)
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None:
+        raise NotAvailable("This product does not exist.", available=0)
+    if delta < 0 and product.available < -delta:
+        raise _not_available(product_id)
+    product.stock += delta
+    product.save(update_fields=["stock", "updated"])
     movement = StockMovement.objects.create(
-        product_id=product_id,
+        product=product,
+        ledger=Ledger.MOVEMENT,
         kind=kind,
         quantity=delta,
         stock_after=product.stock,
+        reserved_after=product.reserved,
         reason=reason[:255],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_actor(actor),
         order=order,
     )
-    _low_stock_check(product=product, before=product.stock - delta)
+    if delta < 0:
+        _low_stock_check(product=product)
     catalog_version_bump()
     return movement
 
 
 @transaction.atomic
 def stock_adjust(*, product: Product, new_stock: int, reason: str, actor) -> StockMovement | None:
-    """Set a product's stock to a counted quantity (staff). Lock: `select_for_update` on
-    the product row, so a sale in between is not overwritten. Returns None when the count
-    matches the stock already."""
+    """Set a product's on-hand stock to a counted quantity (staff). What carts and unpaid
+    orders reserve is not touched: those units are on the shelf too. Lock: the product row
+    (`select_for_update`), so a sale in between is not overwritten. Returns None when the
+    count matches the stock on hand already."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the stock changes."})
@@ -91,11 +218,13 @@ def stock_adjust(*, product: Product, new_stock: int, reason: str, actor) -> Sto
     locked.save(update_fields=["stock", "updated"])
     movement = StockMovement.objects.create(
         product=locked,
-        kind=StockMovement.Kind.ADJUST,
+        ledger=Ledger.MOVEMENT,
+        kind=Kind.ADJUST,
         quantity=delta,
         stock_after=new_stock,
+        reserved_after=locked.reserved,
         reason=reason[:255],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_actor(actor),
     )
     audit_log(
         actor=actor,
@@ -104,17 +233,29 @@ def stock_adjust(*, product: Product, new_stock: int, reason: str, actor) -> Sto
         data={"from": new_stock - delta, "to": new_stock, "reason": movement.reason},
     )
     product.stock = new_stock
-    _low_stock_check(product=locked, before=new_stock - delta)
+    product.reserved = locked.reserved
+    _low_stock_check(product=locked)
     catalog_version_bump()
     return movement
 
 
-def _low_stock_check(*, product: Product, before: int) -> None:
-    """E-mail the staff once per crossing: only when stock goes from above the threshold
-    to at or below it. Refills above the threshold re-arm the alert."""
-    threshold = product.low_stock_threshold
-    if before > threshold >= product.stock:
-        low_stock_alert_send(product_id=product.pk)
+# --- low stock -----------------------------------------------------------------------------
+
+
+def _low_stock_check(*, product: Product) -> None:
+    """E-mail the staff when what is available is at or below the product's threshold,
+    at most once per SHOP_LOW_STOCK_ALERT_HOURS. The caller holds the product row lock, so
+    two sales at once cannot both see the alert as due."""
+    if product.available > product.low_stock_threshold:
+        return
+    now = timezone.now()
+    period = timedelta(hours=settings.SHOP_LOW_STOCK_ALERT_HOURS)
+    last = product.low_stock_alerted_at
+    if last is not None and last > now - period:
+        return
+    Product.objects.filter(pk=product.pk).update(low_stock_alerted_at=now)
+    product.low_stock_alerted_at = now
+    low_stock_alert_send(product_id=product.pk)
 
 
 def low_stock_alert_send(*, product_id: int) -> None:
@@ -135,8 +276,8 @@ def low_stock_alert_send(*, product_id: int) -> None:
     }
     subject = (
         f"Out of stock: {product.name}"
-        if product.stock == 0
-        else f"Low stock: {product.name} ({product.stock} left)"
+        if product.available == 0
+        else f"Low stock: {product.name} ({product.available} available)"
     )
     message = EmailMultiAlternatives(
         subject=subject,

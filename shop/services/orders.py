@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from project.core.audit import audit_log
 from shop.kinds import NotAvailable, kind_get
-from shop.models import Order, OrderStatusChange
+from shop.models import Order, OrderLine, OrderStatusChange
 from shop.signals import order_paid, order_status_changed
 
 from .emails import order_email_queue
@@ -181,12 +181,20 @@ def _rehold(order: Order) -> None:
     """Take again everything a released order needs, in a stable order; on the first
     failure give back what was taken and raise LatePaymentRejected."""
     taken = []
+    from .cart import reservations_expire_due
+
     for line in _lines_in_lock_order(order):
         kind = kind_get(line.kind)
         if not kind.holds:
             continue
         try:
-            kind.hold(ref=line.ref, quantity=line.quantity, user=order.user)
+            try:
+                kind.hold(ref=line.ref, quantity=line.quantity, user=order.user)
+            except NotAvailable:
+                # Expired holds of other buyers must not stand in the way.
+                if not reservations_expire_due(kind=line.kind, refs=[line.ref]):
+                    raise
+                kind.hold(ref=line.ref, quantity=line.quantity, user=order.user)
         except NotAvailable as exc:
             for done_kind, done_line in reversed(taken):
                 done_kind.release(
@@ -213,6 +221,10 @@ def order_pay(*, order: Order, payment=None, actor=None) -> Order:
     if order.status in PAID_STATES:
         raise AlreadyPaid(f"Order {order.number} is already paid.")
     note = f"Paid by {payment.provider} ({payment.reference})" if payment else "Nothing to pay"
+    if order_is_overdue(order):
+        # Past its pay-by time the order is expired whether or not the sweep has run: it
+        # gives its units back and the money is a late payment, as after the sweep.
+        _expire(order)
     if order.status == S.CANCELED:
         if order.reserved:
             raise LatePaymentRejected(f"Order {order.number} was canceled.")
@@ -248,19 +260,46 @@ def order_cancel(
     return _sync(order, locked)
 
 
-def order_expire_overdue() -> int:
-    """Cancel unpaid orders past `expires_at` and release what they hold. Returns how many.
+def order_is_overdue(order: Order) -> bool:
+    """Unpaid and past its pay-by time: the order is expired, whether or not anything has
+    marked it so yet."""
+    return bool(
+        order.status in UNPAID
+        and order.expires_at is not None
+        and order.expires_at <= timezone.now()
+    )
+
+
+def _expire(order: Order) -> None:
+    """Release and cancel an overdue order. The caller holds the order row lock."""
+    order_release(order=order, reason=f"order {order.number} expired")
+    _apply(order, S.CANCELED, actor=None, note="expired")
+
+
+def order_expire_overdue(
+    *, user=None, pks=None, kind: str | None = None, refs=None, limit: int = 500
+) -> int:
+    """Cancel unpaid orders past `expires_at` and release what they hold: all of them (the
+    periodic task), or a user's, some pks, or those with lines of `kind` (and `refs`) —
+    called before such orders or their items are read, so nothing waits for the task.
+    Returns how many.
 
     Lock: each order row with `select_for_update(skip_locked=True)`; an order a payment
-    callback is working on right now is left for the next run."""
+    callback is working on right now is left to it (`order_pay` expires it itself)."""
     now = timezone.now()
-    pks = list(
-        Order.objects.filter(status__in=UNPAID, expires_at__lte=now).values_list("pk", flat=True)[
-            :500
-        ]
-    )
+    due = Order.objects.filter(status__in=UNPAID, expires_at__lte=now)
+    if user is not None:
+        due = due.filter(user=user)
+    if pks is not None:
+        due = due.filter(pk__in=pks)
+    if kind is not None:
+        lines = OrderLine.objects.filter(kind=kind)
+        if refs is not None:
+            lines = lines.filter(ref__in=[str(ref) for ref in refs])
+        due = due.filter(pk__in=lines.values("order_id"))
+    found = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
     expired = 0
-    for pk in pks:
+    for pk in found:
         with transaction.atomic():
             order = (
                 Order.objects.select_for_update(skip_locked=True)
@@ -269,8 +308,7 @@ def order_expire_overdue() -> int:
             )
             if order is None:
                 continue
-            order_release(order=order, reason=f"order {order.number} expired")
-            _apply(order, S.CANCELED, actor=None, note="expired")
+            _expire(order)
             expired += 1
     return expired
 

@@ -1,4 +1,6 @@
-"""Cart hold and order expiry tasks (run every minute by Celery beat)."""
+"""Cart hold and order expiry tasks (run every minute by Celery beat). They only tidy up:
+the pages and services settle expiry themselves when they read it
+(`shop.services.cart.reservations_expire_due`), so nothing depends on beat."""
 
 from celery import shared_task
 

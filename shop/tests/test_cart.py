@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 def stock(product):
+    """Units a buyer can still take (on hand less reserved)."""
     product.refresh_from_db()
-    return product.stock
+    return product.available
 
 
 @pytest.fixture
@@ -443,4 +444,35 @@ def test_a_checked_out_cart_cannot_take_stock_again():
         cart_line_remove(line=line)
     assert cart_holds_refresh(cart=cart, user=user) == []
     product.refresh_from_db()
-    assert product.stock == 8  # only what the order took
+    assert (product.stock, product.available) == (10, 8)  # only what the order took
+
+
+def test_toggling_a_cart_line_20_times_sends_staff_no_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(roles=["staff"], email="stock@tessera.test")
+    product = ProductFactory(stock=6, low_stock_threshold=5, name="Gateron Yellow")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("shop:cart_add"), {"kind": "product", "ref": product.pk, "quantity": 1})
+    line = CartLine.objects.get()
+    url = reverse("shop:cart_line_update", args=[line.pk])
+
+    for i in range(20):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, {"quantity": 2 if i % 2 else 1}).status_code == 302
+
+    assert mailoutbox == []
+    assert stock(product) == 4  # the hold follows the toggles, nothing was sold
+
+
+def test_cart_line_changes_are_rate_limited(client):
+    product = ProductFactory(stock=10)
+    client.post(reverse("shop:cart_add"), {"kind": "product", "ref": product.pk, "quantity": 1})
+    line = CartLine.objects.get()
+    url = reverse("shop:cart_line_update", args=[line.pk])
+    toggle = iter(range(1000))
+
+    def change():
+        return client.post(url, {"quantity": 1 + next(toggle) % 2})
+
+    assert first_refusal(change, limit=30) >= 30

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def stock(product):
+    """Units a buyer can still take (on hand less reserved)."""
     product.refresh_from_db()
-    return product.stock
+    return product.available
 
 
 def place(cart, user, key="key-1", **kwargs):
@@ -79,7 +80,7 @@ def test_lapsed_holds_are_taken_again_at_checkout():
     cart = Cart.objects.create(user=user)
     cart_add(cart=cart, kind="product", ref=str(product.pk), quantity=2, user=user)
     CartLine.objects.update(held_quantity=0)
-    Product.objects.filter(pk=product.pk).update(stock=5)
+    Product.objects.filter(pk=product.pk).update(reserved=0)
     place(cart, user)
     assert stock(product) == 3
 
@@ -93,9 +94,9 @@ def test_checkout_lists_everything_no_longer_available_and_takes_nothing():
     for product, quantity in ((gone, 1), (short, 3), (fine, 1)):
         cart_add(cart=cart, kind="product", ref=str(product.pk), quantity=quantity, user=user)
     CartLine.objects.update(held_quantity=0)  # every hold lapsed and was given back
-    Product.objects.filter(pk=gone.pk).update(stock=0)
-    Product.objects.filter(pk=short.pk).update(stock=2)
-    Product.objects.filter(pk=fine.pk).update(stock=5)
+    Product.objects.filter(pk=gone.pk).update(stock=0, reserved=0)
+    Product.objects.filter(pk=short.pk).update(stock=2, reserved=0)
+    Product.objects.filter(pk=fine.pk).update(reserved=0)
 
     with pytest.raises(CheckoutError) as error:
         place(cart, user)

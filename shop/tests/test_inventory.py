@@ -2,6 +2,7 @@
 low-stock alerts."""
 
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from project.accounts.tests.factories import UserFactory
 from shop.kinds import NotAvailable, kind_get
 from shop.models import Product, StockMovement
 from shop.services.inventory import stock_adjust, stock_change
 from shop.tests.factories import ProductFactory
+from shop.tests.kinds import order_for, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +42,20 @@ def test_offers_are_one_query_for_active_products_only(kind):
     assert offer.is_physical and offer.url == products[0].get_absolute_url()
 
 
-def test_hold_takes_stock_and_writes_a_reserve_row(kind):
+def test_hold_reserves_without_touching_on_hand_and_writes_a_reservation_row(kind):
     product = ProductFactory(stock=5)
     customer = UserFactory()
     kind.hold(ref=str(product.pk), quantity=2, user=customer)
     product.refresh_from_db()
-    assert product.stock == 3
-    movement = StockMovement.objects.get(product=product)
-    assert (movement.kind, movement.quantity, movement.stock_after, movement.actor) == (
-        "reserve",
-        -2,
-        3,
-        customer,
-    )
+    assert (product.stock, product.reserved, product.available) == (5, 2, 3)
+    movement = StockMovement.objects.get(product=product, ledger="reservation")
+    assert (
+        movement.kind,
+        movement.quantity,
+        movement.stock_after,
+        movement.reserved_after,
+        movement.actor,
+    ) == ("reserve", 2, 5, 2, customer)
 
 
 def test_hold_beyond_stock_is_refused_and_changes_nothing(kind):
@@ -76,13 +80,13 @@ def test_release_gives_stock_back_with_its_reason(kind):
     kind.hold(ref=str(product.pk), quantity=4)
     kind.release(ref=str(product.pk), quantity=4, reason="Hold expired")
     product.refresh_from_db()
-    assert product.stock == 5
+    assert (product.stock, product.reserved) == (5, 0)
     kinds = list(
         StockMovement.objects.filter(product=product)
         .order_by("pk")
-        .values_list("kind", "quantity", "reason")
+        .values_list("ledger", "kind", "quantity", "reason")
     )
-    assert kinds[-1] == ("release", 4, "Hold expired")
+    assert kinds[-1] == ("reservation", "release", -4, "Hold expired")
 
 
 def test_staff_adjust_records_delta_reason_and_actor():
@@ -109,35 +113,53 @@ def test_staff_adjust_records_delta_reason_and_actor():
         stock_adjust(product=product, new_stock=-1, reason="oops", actor=staff)
 
 
-def test_low_stock_alert_is_mailed_to_staff_once_per_crossing(
-    kind, mailoutbox, django_capture_on_commit_callbacks
+def test_holds_never_send_low_stock_mail(kind, mailoutbox, django_capture_on_commit_callbacks):
+    UserFactory(roles=["staff"], email="stock@tessera.test")
+    product = ProductFactory(name="Gateron Yellow", stock=8, low_stock_threshold=5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        kind.hold(ref=str(product.pk), quantity=6)  # 2 available, but only reserved
+        kind.release(ref=str(product.pk), quantity=6)
+        kind.hold(ref=str(product.pk), quantity=8)
+
+    assert mailoutbox == []
+
+
+def stock_mails(mailoutbox) -> list:
+    """The staff's stock e-mails, without the buyer's order e-mails."""
+    return [mail for mail in mailoutbox if "stock:" in mail.subject.lower()]
+
+
+def test_a_sale_under_the_threshold_alerts_once_per_period(
+    mailoutbox, django_capture_on_commit_callbacks
 ):
     staff = UserFactory(roles=["staff"], email="stock@tessera.test")
     UserFactory(email="customer@example.com")
-    product = ProductFactory(name="Gateron Yellow", stock=8)
-    product.low_stock_threshold = 5
-    product.save()
+    buyer = UserFactory()
+    product = ProductFactory(name="Gateron Yellow", stock=8, low_stock_threshold=5)
 
     with django_capture_on_commit_callbacks(execute=True):
-        kind.hold(ref=str(product.pk), quantity=2)  # 6: still above
-    assert mailoutbox == []
-    with django_capture_on_commit_callbacks(execute=True):
-        kind.hold(ref=str(product.pk), quantity=2)  # 4: crosses
-    with django_capture_on_commit_callbacks(execute=True):
-        kind.hold(ref=str(product.pk), quantity=1)  # 3: still below, no new mail
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
+        pay(order_for(buyer, ("product", product.pk, 4)))  # 4 available: under the threshold
+    assert len(stock_mails(mailoutbox)) == 1
+    mail = stock_mails(mailoutbox)[0]
     assert mail.to == [staff.email]
-    assert mail.subject.endswith("Low stock: Gateron Yellow (4 left)")
+    assert mail.subject.endswith("Low stock: Gateron Yellow (4 available)")
     assert "/staff/shop/stock/?product=" in mail.body
     assert any(mimetype == "text/html" for _, mimetype in mail.alternatives)
 
-    # Refilled above the threshold and falling again: a new alert.
     with django_capture_on_commit_callbacks(execute=True):
-        stock_adjust(product=product, new_stock=10, reason="Delivery", actor=staff)
-        stock_adjust(product=product, new_stock=0, reason="Damaged in storage", actor=staff)
-    assert len(mailoutbox) == 2
-    assert mailoutbox[1].subject.endswith("Out of stock: Gateron Yellow")
+        pay(order_for(buyer, ("product", product.pk, 1)))  # a second sale within the period
+        stock_adjust(product=product, new_stock=2, reason="Damaged in storage", actor=staff)
+    assert len(stock_mails(mailoutbox)) == 1
+
+    # A day later the next sale or count tells the staff again.
+    Product.objects.filter(pk=product.pk).update(
+        low_stock_alerted_at=timezone.now() - timedelta(hours=25)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(product=product, new_stock=0, reason="Lost", actor=staff)
+    assert len(stock_mails(mailoutbox)) == 2
+    assert stock_mails(mailoutbox)[1].subject.endswith("Out of stock: Gateron Yellow")
 
 
 def test_refund_restocks_with_the_order_number(kind):
@@ -206,11 +228,11 @@ def test_concurrent_holds_never_oversell(kind):
         thread.join()
     product.refresh_from_db()
     assert results.count("ok") == 10
-    assert product.stock == 0
+    assert (product.stock, product.reserved, product.available) == (10, 10, 0)
     assert StockMovement.objects.filter(product=product, kind="reserve").count() == 10
     assert (
-        min(StockMovement.objects.filter(product=product).values_list("stock_after", flat=True))
-        == 0
+        max(StockMovement.objects.filter(product=product).values_list("reserved_after", flat=True))
+        == 10
     )
 
 
@@ -228,3 +250,75 @@ def test_absurd_stock_count_is_a_form_error_not_a_crash(client):
     assert "less than or equal to" in response.content.decode()
     product.refresh_from_db()
     assert product.stock == 3
+
+
+# --- on hand, reserved and available on the staff stock page --------------------------------
+
+
+@pytest.fixture
+def four_in_carts():
+    """A kit with 4 units on the shelf, all 4 sitting in shoppers' carts."""
+    from shop.services.cart import cart_add
+    from shop.tests.kinds import user_cart
+
+    product = ProductFactory(name="Tofu65 kit", stock=0, low_stock_threshold=1)
+    stock_adjust(product=product, new_stock=4, reason="Delivery of 4 kits", actor=None)
+    shopper = UserFactory()
+    cart_add(cart=user_cart(shopper), kind="product", ref=str(product.pk), quantity=3, user=shopper)
+    order_for(UserFactory(), ("product", product.pk, 1))  # and one in an unpaid order
+    return product
+
+
+@pytest.fixture
+def staff_client(client):
+    from project.accounts.roles import Role
+
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    return client
+
+
+def test_staff_stock_page_shows_on_hand_reserved_and_available(staff_client, four_in_carts):
+    page = staff_client.get(
+        reverse("shop:staff_stock") + f"?product={four_in_carts.pk}"
+    ).content.decode()
+
+    assert '<dd class="text-lg font-semibold" data-on-hand>4</dd>' in page
+    assert '<dd class="text-lg font-semibold" data-reserved>4</dd>' in page
+    assert '<dd class="text-lg font-semibold" data-available>0</dd>' in page
+    # The count form starts from what is on the shelf, not from 0 because of the carts.
+    assert 'name="new_stock" value="4"' in page
+
+
+def test_a_stock_count_sets_on_hand_and_leaves_the_carts_their_units(staff_client, four_in_carts):
+    response = staff_client.post(
+        reverse("shop:staff_stock_adjust"),
+        {"product": four_in_carts.pk, "new_stock": 10, "reason": "Delivery counted"},
+        follow=True,
+    )
+
+    four_in_carts.refresh_from_db()
+    assert (four_in_carts.stock, four_in_carts.reserved, four_in_carts.available) == (10, 4, 6)
+    assert "now has 10 on hand (+6)" in response.content.decode()
+
+
+def test_the_ledger_shows_movements_by_default_and_reservations_on_request(
+    staff_client, four_in_carts
+):
+    url = reverse("shop:staff_stock") + f"?product={four_in_carts.pk}"
+    movements = staff_client.get(url).content.decode()
+    reservations = staff_client.get(url + "&ledger=reservation").content.decode()
+
+    assert "Delivery of 4 kits" in movements
+    assert "Reserved for a cart or order" not in movements
+    assert "Reserved for a cart or order" in reservations
+    assert "Delivery of 4 kits" not in reservations
+
+
+def test_low_stock_lists_judge_available_units(staff_client, four_in_carts):
+    plenty = ProductFactory(name="Plenty of switches", stock=50, low_stock_threshold=5)
+
+    page = staff_client.get(reverse("shop:staff_stock")).content.decode()
+    low = page[page.index('id="low-stock-title"') :]
+
+    assert "Tofu65 kit" in low and "Out of stock" in low  # 4 on hand, none available
+    assert plenty.name not in low

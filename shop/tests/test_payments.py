@@ -39,9 +39,11 @@ def order_make(
     expires_in=timedelta(minutes=30),
     status=Order.Status.PENDING_PAYMENT,
 ) -> Order:
-    """An unpaid order whose product stock is already taken off, as checkout leaves it."""
+    """An unpaid order whose units are reserved, as checkout leaves it: `stock_left` are
+    still available besides them."""
     user = user or UserFactory(verified=True)
-    product = ProductFactory(price=unit_price, currency=currency, stock=stock_left)
+    product = ProductFactory(price=unit_price, currency=currency, stock=stock_left + quantity)
+    Product.objects.filter(pk=product.pk).update(reserved=quantity)
     total = unit_price * quantity
     order = Order.objects.create(
         number=f"TS-2026-{900000 + next(_numbers) + secrets.randbelow(90000):06d}",
@@ -76,7 +78,7 @@ def order_expire(order: Order, *, stock_after: int | None = None) -> Order:
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELED and not order.reserved
     if stock_after is not None:
-        Product.objects.filter(pk=int(order.lines.get().ref)).update(stock=stock_after)
+        Product.objects.filter(pk=int(order.lines.get().ref)).update(stock=stock_after, reserved=0)
     return order
 
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def stock(product):
+    """Units a buyer can still take (on hand less reserved)."""
     product.refresh_from_db()
-    return product.stock
+    return product.available
 
 
 @pytest.fixture

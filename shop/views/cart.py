@@ -107,7 +107,14 @@ def _after_line_change(request, notes=()):
     return redirect("shop:cart")
 
 
+# Changing lines: the same budget as adding, shared by quantity changes and removals.
+_line_rate = ratelimit(
+    key="user_or_ip", rate="30/m", method="POST", block=True, group="shop.cart_line"
+)
+
+
 @require_POST
+@_line_rate
 def cart_line_update(request, line_id: int):
     line = _own_line(request, line_id)
     quantity = request.POST.get("quantity", "")
@@ -119,6 +126,7 @@ def cart_line_update(request, line_id: int):
 
 
 @require_POST
+@_line_rate
 def cart_line_delete(request, line_id: int):
     line = _own_line(request, line_id)
     title = line.data.get("title", line.ref)

@@ -28,6 +28,7 @@ from shop.selectors.catalog import (
     product_get_public,
     product_list_public,
 )
+from shop.services.cart import reservations_expire_due
 from shop.services.catalog import catalog_version
 
 PER_PAGE = 24
@@ -129,6 +130,9 @@ def product_list(request):
     """`/shop/`: full page, or for HTMX the results (`#results`) or the whole catalog area
     (`#catalog`, when a category link is followed)."""
     partial = LIST_PARTIALS.get(request.htmx.target, "results") if request.htmx else "catalog"
+    # Expired holds give their units back before availability is shown (a release bumps
+    # the catalog version, so no cached page shows them as taken).
+    reservations_expire_due(kind="product")
     # The page is built from its normalised parameters only (its links and forms too), so
     # every spelling of one filter shares one cache entry.
     request.GET, cacheable = _list_query(request)
@@ -156,6 +160,7 @@ def product_list(request):
 def product_detail(request, slug: str):
     """`/shop/p/<slug>/`: the cached product fragment plus the per-request add-to-cart
     form. HTMX requests (quick view) get the fragment alone."""
+    reservations_expire_due(kind="product")
     # The fragments do not depend on the query string: `?anything` shares the entry.
     key = _cache_key("product", request, slug)
     cached = cache.get(key)
@@ -173,7 +178,7 @@ def product_detail(request, slug: str):
             "product": {
                 "pk": product.pk,
                 "name": product.name,
-                "stock": product.stock,
+                "available": product.available,
                 "summary": product.description[:160],
             },
         }

@@ -21,6 +21,7 @@ from shop.payments.mock import mock_callback_params
 from shop.payments.registry import available_providers, provider_for
 from shop.payments.services import payment_confirm
 from shop.payments.services import payment_start as payment_start_service
+from shop.selectors.orders import order_for_user
 
 
 def _redirect(request, url: str):
@@ -32,7 +33,10 @@ def _redirect(request, url: str):
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="user_or_ip", rate="30/m", method="POST", block=True)
 def payment_start(request, number: str):
-    order = get_object_or_404(Order, number=number, user=request.user)
+    # Through the selector, so an order past its pay-by time is expired before it is shown.
+    order = order_for_user(user=request.user, number=number)
+    if order is None:
+        raise Http404("No such order.")
     providers = available_providers()
     codes = [code for code, _ in providers]
     error = ""
@@ -52,6 +56,8 @@ def payment_start(request, number: str):
                 return _redirect(request, url)
     elif request.method == "POST" and payable:
         error = "Choose a payment method."
+    elif chosen and any(change.note == "expired" for change in order.history.all()):
+        error = f"Order {order.number} has expired. Please place the order again."
     context = {
         "order": order,
         "payable": payable,

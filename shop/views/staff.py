@@ -208,11 +208,12 @@ def staff_stock_adjust(request):
             _apply_errors(form, error)
         else:
             if movement is None:
-                messages.info(request, f"Stock of “{product.name}” is already {product.stock}.")
+                messages.info(request, f"“{product.name}” has {product.stock} on hand already.")
             else:
                 change = f"{movement.quantity:+d}"
                 messages.success(
-                    request, f"Stock of “{product.name}” set to {movement.stock_after} ({change})."
+                    request,
+                    f"“{product.name}” now has {movement.stock_after} on hand ({change}).",
                 )
             return redirect(reverse("shop:staff_stock") + f"?product={product.pk}")
     elif form.cleaned_data.get("product"):
