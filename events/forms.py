@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import FileExtensionValidator
 
+from project.core.text import single_line
 from shop.currency import currency_choices, shop_currency
 
 from .models import Event, SportType
@@ -132,6 +133,13 @@ class EventForm(forms.Form):
                 initial.update({key: getattr(info, key) for key in self.PLACE_FIELDS["online"]})
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+
+    def clean_title(self):
+        # A title goes into e-mail subjects and PDF headings: one line only.
+        title = single_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Give the event a title.")
+        return title
 
     def clean_cover_image(self):
         image = self.cleaned_data.get("cover_image")

@@ -18,6 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from project.core.text import single_line
 from shop.currency import currency_choices, shop_currency
 
 
@@ -92,6 +93,10 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # The admin's way in: a title is one line (it goes into e-mail subjects).
+        self.title = single_line(self.title)
 
     @property
     def is_online(self) -> bool:

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from project.core.mail import email_message
 from project.core.outbox import email_enqueue, outbox_enqueue, outbox_handler
 
 logger = logging.getLogger("tessera.events")
@@ -47,8 +48,8 @@ def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:
         "site_url": settings.SITE_URL,
     }
     events = sorted({attendee.ticket_type.event.title for attendee in attendees})
-    message = EmailMultiAlternatives(
-        subject=f"Your tickets: {', '.join(events)}"[:150],
+    message = email_message(
+        subject=f"Your tickets: {', '.join(events)}",
         body=render_to_string("events/emails/tickets.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[order.email],
@@ -76,8 +77,8 @@ def event_canceled_email_queue(*, event, email: str, name: str, tickets: int, re
         "refund": refund,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=f"Canceled: {event.title}"[:150],
+    message = email_message(
+        subject=f"Canceled: {event.title}",
         body=render_to_string("events/emails/canceled.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email],

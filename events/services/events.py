@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, EventLocation, EventOnlineInfo, TicketType
+from project.core.text import single_line
 
 EVENT_FIELDS = (
     "title",
@@ -74,9 +75,17 @@ def _save_place(event: Event, data: dict) -> None:
         )
 
 
+def _fields_clean(data: dict) -> dict:
+    """The caller's values with the title on one line (it goes into e-mail subjects)."""
+    if "title" in data:
+        data = {**data, "title": single_line(data["title"])}
+    return data
+
+
 @transaction.atomic
 def event_create(*, organization, actor, data: dict) -> Event:
     """A new draft event with its location or online details."""
+    data = _fields_clean(data)
     fields = {key: data[key] for key in EVENT_FIELDS if key in data and data[key] is not None}
     if not fields.get("cover_image"):
         fields.pop("cover_image", None)
@@ -91,6 +100,7 @@ def event_create(*, organization, actor, data: dict) -> Event:
 
 
 def event_update(*, event: Event, actor, data: dict) -> Event:
+    data = _fields_clean(data)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status in (Event.Status.FINISHED, Event.Status.CANCELED):
