@@ -18,13 +18,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from project.core.text import single_line
+from project.core.text import single_line, text_fold
 from shop.currency import currency_choices, shop_currency
 
 
 def ticket_code() -> str:
     """192 random bits, URL-safe: the ticket's secret and the QR code's content."""
     return secrets.token_urlsafe(24)
+
+
+def city_search_key(city: str) -> str:
+    """What the city filter compares: "Hồ Chí Minh City" → "hochiminhcity". Without spaces,
+    "Ha Noi" finds "Hanoi" and "Ho Chi" finds "Ho Chi Minh City"."""
+    return text_fold(city).replace(" ", "")[:100]
 
 
 class SportType(models.TextChoices):
@@ -121,6 +127,8 @@ class EventLocation(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="location")
     country = models.CharField(max_length=100, default="Vietnam")
     city = models.CharField(max_length=100, db_index=True)
+    # `city` folded for the list's city filter (no case, accents or spaces), kept by save().
+    city_search = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     address = models.CharField(max_length=255, blank=True)
     map_url = models.URLField(blank=True, max_length=500)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -128,6 +136,13 @@ class EventLocation(models.Model):
 
     def __str__(self):
         return ", ".join(part for part in (self.address, self.city, self.country) if part)
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a rule: it must follow `city` however the row is written.
+        self.city_search = city_search_key(self.city)
+        if kwargs.get("update_fields") is not None and "city" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "city_search"}
+        super().save(*args, **kwargs)
 
     @property
     def map_link(self) -> str:

@@ -138,6 +138,36 @@ def test_the_event_list_runs_the_same_queries_for_1_and_50_events(client):
     assert "51 events" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["Ho Chi", "ho chi minh", "HỒ CHÍ", "hồ chí minh city", "  chi   minh ", "Saigon", "sài gòn"],
+)
+def test_the_city_filter_matches_part_of_the_name_without_case_or_accents(client, typed):
+    saigon = LocationFactory(event__title="Saigon Night Run", city="Hồ Chí Minh City").event
+    TicketTypeFactory(event=saigon)
+    danang = LocationFactory(event__title="Beach Volley Cup", city="Đà Nẵng").event
+    TicketTypeFactory(event=danang)
+
+    html = client.get(reverse("events:list"), {"city": typed}, **HX).content.decode()
+    assert "Saigon Night Run" in html
+    assert "Beach Volley Cup" not in html
+
+
+def test_the_city_filter_finds_written_without_spaces_or_marks_and_nothing_else(client):
+    for title, city in (("Lake Walk", "Hà Nội"), ("Beach Volley Cup", "Đà Nẵng")):
+        TicketTypeFactory(event=LocationFactory(event__title=title, city=city).event)
+
+    def titles(typed):
+        html = client.get(reverse("events:list"), {"city": typed}, **HX).content.decode()
+        return {title for title in ("Lake Walk", "Beach Volley Cup") if title in html}
+
+    assert titles("hanoi") == {"Lake Walk"}
+    assert titles("Da Nang") == {"Beach Volley Cup"}
+    assert titles("nẵng") == {"Beach Volley Cup"}
+    assert titles("Hue") == set()
+    assert titles("%") == set()  # LIKE wildcards are plain characters
+
+
 def test_filters_narrow_the_list_and_htmx_gets_only_the_results(client):
     now = timezone.now()
     run = LocationFactory(event__title="Hanoi Run", event__sport_type="running", city="Hanoi").event
@@ -504,3 +534,18 @@ def test_organizer_creates_publishes_and_cancels_through_the_pages(
         )
     assert "1 order(s) refunded" in response.content.decode()
     assert any(mail.to == [buyer.email] and "Typhoon" in mail.body for mail in mailoutbox)
+
+
+def test_the_migration_fills_the_city_filter_column_of_existing_locations():
+    import importlib
+
+    from django.apps import apps
+
+    from events.models import EventLocation
+
+    location = LocationFactory(city="Hồ Chí Minh City")
+    EventLocation.objects.filter(pk=location.pk).update(city_search="")
+    migration = importlib.import_module("events.migrations.0003_eventlocation_city_search")
+    migration.fill_city_search(apps, None)
+    location.refresh_from_db()
+    assert location.city_search == "hochiminhcity"
