@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import FileExtensionValidator
 
+from project.core.images import IMAGE_ACCEPT, IMAGE_HELP_TEXT, image_is_upload, image_validate
 from project.core.text import single_line
 from shop.currency import currency_choices, shop_currency
 
@@ -15,7 +15,6 @@ from .models import Event, SportType
 
 INPUT = {"class": "input"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-COVER_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _datetime(**kwargs):
@@ -50,11 +49,10 @@ class EventForm(forms.Form):
         ),
         help_text="One item a line.",
     )
-    cover_image = forms.ImageField(
+    cover_image = forms.FileField(
         required=False,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text="JPEG, PNG or WebP, at most 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+        help_text=IMAGE_HELP_TEXT,
     )
     # In person
     country = forms.CharField(
@@ -143,8 +141,8 @@ class EventForm(forms.Form):
 
     def clean_cover_image(self):
         image = self.cleaned_data.get("cover_image")
-        if image and getattr(image, "size", 0) > COVER_MAX_BYTES:
-            raise forms.ValidationError("The image is larger than 5 MB.")
+        if image_is_upload(image):
+            image_validate(image)  # the same rules as product images; the service re-encodes
         return image
 
     def clean(self):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, EventLocation, EventOnlineInfo, TicketType
+from project.core.images import image_is_upload, image_reencode
 from project.core.text import single_line
 
 EVENT_FIELDS = (
@@ -75,23 +76,27 @@ def _save_place(event: Event, data: dict) -> None:
         )
 
 
-def _fields_clean(data: dict) -> dict:
-    """The caller's values with the title on one line (it goes into e-mail subjects)."""
+def _fields_clean(data: dict, *, slug: str) -> dict:
+    """The caller's values with the title on one line (it goes into e-mail subjects) and a
+    new cover checked and re-encoded (ValidationError for a file that breaks the rules)."""
     if "title" in data:
         data = {**data, "title": single_line(data["title"])}
+    if image_is_upload(data.get("cover_image")):
+        data = {**data, "cover_image": image_reencode(data["cover_image"], name=slug[:80])}
     return data
 
 
 @transaction.atomic
 def event_create(*, organization, actor, data: dict) -> Event:
     """A new draft event with its location or online details."""
-    data = _fields_clean(data)
+    slug = _unique_slug(single_line(data["title"]))
+    data = _fields_clean(data, slug=slug)
     fields = {key: data[key] for key in EVENT_FIELDS if key in data and data[key] is not None}
     if not fields.get("cover_image"):
         fields.pop("cover_image", None)
     event = Event.objects.create(
         organization=organization,
-        slug=_unique_slug(data["title"]),
+        slug=slug,
         status=Event.Status.DRAFT,
         **fields,
     )
@@ -100,7 +105,7 @@ def event_create(*, organization, actor, data: dict) -> Event:
 
 
 def event_update(*, event: Event, actor, data: dict) -> Event:
-    data = _fields_clean(data)
+    data = _fields_clean(data, slug=event.slug)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status in (Event.Status.FINISHED, Event.Status.CANCELED):
