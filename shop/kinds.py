@@ -15,6 +15,9 @@ Contract, per kind:
 - `refund(order_line, quantity)`: undo `quantity` units of a paid line (restock, cancel
   tickets, ...). Money is handled by the core; this is only the goods.
 - `line_links(order_lines)` (optional): links shown under the lines on the order page.
+- `confirms_free_orders` (optional, default False): an order of nothing but lines of such
+  kinds, with nothing to pay, is confirmed by the kinds themselves (e.g. a registration
+  e-mail with the tickets), so the shop sends no "payment received" e-mail and no invoice.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class LineKind:
     label: ClassVar[str] = ""
     # Limited kinds are held while in a cart; unlimited ones (e.g. services) are not.
     holds: ClassVar[bool] = True
+    # True: a zero-total order of only this kind's lines gets the kind's own confirmation.
+    confirms_free_orders: ClassVar[bool] = False
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Offers for the refs that are on sale now; missing refs are not sellable."""

@@ -2,7 +2,9 @@
 
 - "Your tickets": queued when the shop announces a paid order (`shop.signals.order_paid`)
   that holds tickets; built when sent, with one PDF ticket per attendee attached, so no
-  PDF is rendered while a request or the payment transaction waits.
+  PDF is rendered while a request or the payment transaction waits. For a free
+  registration (a zero-total order) it is "You are registered", and the shop sends no
+  payment e-mail (the ticket kind `confirms_free_orders`).
 - "Event canceled": one per buyer, queued by `event_cancel` with the refund.
 """
 
@@ -40,8 +42,10 @@ def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:
     attendees = list(tickets_for_order(order=order))
     if not attendees:
         return None
+    registration = order.total == 0  # a free registration: no payment to speak of
     context = {
         "order": order,
+        "registration": registration,
         "attendees": attendees,
         "customer_name": order.user.name or order.email.split("@")[0],
         "tickets_url": settings.SITE_URL + "/events/my-tickets/",
@@ -49,7 +53,7 @@ def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:
     }
     events = sorted({attendee.ticket_type.event.title for attendee in attendees})
     message = email_message(
-        subject=f"Your tickets: {', '.join(events)}",
+        subject=f"{'You are registered' if registration else 'Your tickets'}: {', '.join(events)}",
         body=render_to_string("events/emails/tickets.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[order.email],

@@ -72,3 +72,44 @@ def test_the_migration_puts_existing_titles_on_one_line():
     migration.titles_single_line(apps, None)
     assert Event.objects.get(pk=broken.pk).title == "Sunrise Run 10K"
     assert Event.objects.get(pk=fine.pk).title == "Night Ride"
+
+
+def test_a_free_registration_gets_a_registration_e_mail_and_no_payment_receipt(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from events.services.tickets import event_register
+
+    from .factories import free_ticket_type, user_cart
+
+    ticket_type = free_ticket_type(event_kwargs={"title": "Morning Yoga"})
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = event_register(
+            cart=user_cart(user),
+            user=user,
+            ticket_type=ticket_type,
+            quantity=2,
+            idempotency_key="yoga-registration",
+        )
+    subjects = [mail.subject for mail in mailoutbox]
+    assert subjects == ["You are registered: Morning Yoga"]
+    [message] = mailoutbox
+    assert "nothing to pay" in message.body and order.number in message.body
+    assert "Payment received" not in message.body and "0 VND" not in message.body
+    assert [item[2] for item in message.attachments] == ["application/pdf"] * 2
+    assert "You are registered" in message.alternatives[0][0]
+
+
+def test_a_paid_ticket_order_still_gets_the_receipt_with_its_invoice(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    ticket_type = TicketTypeFactory(event=LocationFactory(event__title="Night Run").event)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = buy(user=UserFactory(), ticket_type=ticket_type)
+    by_subject = {mail.subject: mail for mail in mailoutbox}
+    assert set(by_subject) >= {
+        f"Payment received for order {order.number}",
+        "Your tickets: Night Run",
+    }
+    receipt = by_subject[f"Payment received for order {order.number}"]
+    assert any(item[0].endswith(".pdf") for item in receipt.attachments)
