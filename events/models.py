@@ -19,6 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from project.core.text import single_line, text_fold
+from project.core.timezones import (
+    site_time_zone,
+    time_zone_get,
+    time_zone_label,
+    time_zone_validate,
+)
 from shop.currency import currency_choices, shop_currency
 
 
@@ -76,6 +82,11 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
+    # Where the times are read: pages, e-mails and PDFs show them in this zone, and the
+    # organizer's forms take them in it. New events take their organization's zone.
+    time_zone = models.CharField(
+        max_length=64, default=site_time_zone, validators=[time_zone_validate]
+    )
     is_free = models.BooleanField(default=False)
     cover_image = models.ImageField(upload_to="events/covers/", blank=True)
     cancel_reason = models.CharField(max_length=255, blank=True)
@@ -103,6 +114,23 @@ class Event(models.Model):
     def clean(self):
         # The admin's way in: a title is one line (it goes into e-mail subjects).
         self.title = single_line(self.title)
+
+    @property
+    def tzinfo(self):
+        return time_zone_get(self.time_zone)
+
+    @property
+    def time_zone_label(self) -> str:
+        """ "Ho Chi Minh time, GMT+7", at the event's start."""
+        return time_zone_label(self.time_zone, self.starts_at)
+
+    @property
+    def ends_same_day(self) -> bool:
+        return self.local(self.starts_at).date() == self.local(self.ends_at).date()
+
+    def local(self, moment):
+        """`moment` in the event's zone (templates use `{% timezone event.time_zone %}`)."""
+        return timezone.localtime(moment, self.tzinfo) if moment else moment
 
     @property
     def is_online(self) -> bool:

@@ -23,6 +23,7 @@ EVENT_FIELDS = (
     "schedule",
     "sport_type",
     "format",
+    "time_zone",
     "starts_at",
     "ends_at",
     "is_free",
@@ -94,6 +95,7 @@ def event_create(*, organization, actor, data: dict) -> Event:
     fields = {key: data[key] for key in EVENT_FIELDS if key in data and data[key] is not None}
     if not fields.get("cover_image"):
         fields.pop("cover_image", None)
+    fields["time_zone"] = fields.get("time_zone") or organization.time_zone
     event = Event.objects.create(
         organization=organization,
         slug=slug,
@@ -113,7 +115,7 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
         if data.get("is_free") and event.ticket_types.filter(price__gt=0).exists():
             raise EventError("Make every ticket type free before marking the event free.")
         for key in EVENT_FIELDS:
-            if key in data and not (key == "cover_image" and data[key] is None):
+            if key in data and not (key in ("cover_image", "time_zone") and not data[key]):
                 setattr(event, key, data[key])
         if data.get("cover_image") is False:  # the form's "clear" box
             event.cover_image = ""

@@ -70,7 +70,7 @@ def event_list(request):
 @organization_view
 @require_http_methods(["GET", "POST"])
 def event_create_view(request):
-    form = EventForm(request.POST or None, request.FILES or None)
+    form = EventForm(request.POST or None, request.FILES or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         event = event_create(
             organization=request.organization, actor=request.user, data=form.cleaned_data
