@@ -47,6 +47,7 @@ class EventTable(tables.Table):
         model = Event
         fields = ("title", "starts_at", "place", "status", "sold", "checked_in")
         attrs = {"id": "events"}
+        template_name = "events/org/_event_table.html"  # cards on phones
         order_by = ("-starts_at",)
         empty_text = "No events yet."
 
