@@ -297,6 +297,26 @@ class RegisterForm(forms.Form):
     ticket_type = forms.IntegerField(min_value=1, max_value=2_147_483_647)
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
     token = forms.CharField(max_length=40, min_length=8)
+    attendee_names = forms.CharField(
+        required=False,
+        max_length=100 * 151,
+        label="Names on the tickets (optional)",
+        help_text="One a line, in the order of the places. You can change them later.",
+        widget=forms.Textarea(attrs={**INPUT, "rows": 2, "autocomplete": "name"}),
+    )
+
+    def clean_attendee_names(self):
+        names = [line.strip() for line in self.cleaned_data["attendee_names"].splitlines()]
+        names = [name for name in names if name]
+        if any(len(name) > 150 for name in names):
+            raise forms.ValidationError("A name can be at most 150 characters.")
+        return names
+
+    def clean(self):
+        data = super().clean()
+        if len(data.get("attendee_names") or []) > (data.get("quantity") or 0):
+            self.add_error("attendee_names", "Give at most one name a place.")
+        return data
 
 
 class AttendeeNameForm(forms.Form):
