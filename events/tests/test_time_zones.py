@@ -176,3 +176,19 @@ def test_one_24_hour_clock_for_every_default_format():
         ).render(Context({"moment": moment}))
     assert rendered == "9 Mar 2031, 19:45|9 Mar 2031|19:45|2031-03-09 19:45"
     assert "p.m." not in rendered and "PM" not in rendered
+
+
+def test_the_owner_sets_the_organizations_zone_and_new_events_take_it(client):
+    owner = UserFactory()
+    organization = OrganizationFactory(owner=owner)
+    client.force_login(owner)
+    url = reverse("organizations:settings", kwargs={"org_slug": organization.slug})
+    assert "Asia/Ho_Chi_Minh" in client.get(url).content.decode()
+    response = client.post(
+        url, {"name": organization.name, "time_zone": "Asia/Tokyo", "city": "", "bio": ""}
+    )
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.time_zone == "Asia/Tokyo"
+    new = client.get(reverse("events_org:create", args=[organization.slug])).content.decode()
+    assert '<option value="Asia/Tokyo" selected>' in new

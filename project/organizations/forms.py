@@ -1,12 +1,18 @@
 from django import forms
 
+from project.core.timezones import time_zone_choices
+
 from .models import Organization
 
 
 class OrganizationForm(forms.ModelForm):
     social_link = forms.URLField(required=False, assume_scheme="https")
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text="New events start in this zone; each event can have its own.",
+    )
 
     class Meta:
         model = Organization
-        fields = ["name", "bio", "city", "social_link"]
+        fields = ["name", "bio", "city", "social_link", "time_zone"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
