@@ -138,6 +138,30 @@ def test_the_event_list_runs_the_same_queries_for_1_and_50_events(client):
     assert "51 events" in response.content.decode()
 
 
+def test_the_organizer_event_list_with_phone_cards_runs_the_same_queries_for_1_and_25(client):
+    organization = OrganizationFactory()
+    client.force_login(organization.memberships.get().user)
+    url = reverse("events_org:list", args=[organization.slug])
+
+    def add(count, start=0):
+        for n in range(start, start + count):
+            event = LocationFactory(event__organization=organization, event__slug=f"r-{n}").event
+            buy(user=UserFactory(), ticket_type=TicketTypeFactory(event=event))
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    add(1)
+    one, _ = count_queries()
+    add(24, start=1)
+    many, html = count_queries()
+    assert one == many
+    assert html.count("data-event-card=") == 25
+
+
 @pytest.mark.parametrize(
     "typed",
     ["Ho Chi", "ho chi minh", "HỒ CHÍ", "hồ chí minh city", "  chi   minh ", "Saigon", "sài gòn"],
