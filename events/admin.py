@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from project.core.images import image_is_upload, image_reencode
+from project.core.images import IMAGE_ACCEPT, image_is_upload, image_reencode
 
 from .models import Attendee, Event, EventLocation, EventOnlineInfo, TicketType
 
@@ -25,6 +25,11 @@ class TicketTypeInline(admin.TabularInline):
 
 class EventAdminForm(forms.ModelForm):
     """The admin builds the Meta (model and fields) from EventAdmin."""
+
+    # A plain file field: the one image module opens the upload, nobody before it.
+    cover_image = forms.FileField(
+        required=False, widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
+    )
 
     def clean_cover_image(self):
         # The same rules and re-encoding as the organizer's form (the services).

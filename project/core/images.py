@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -47,11 +48,13 @@ def image_validate(file) -> str:
         )
     file.seek(0)
     try:
-        with Image.open(file) as image:  # reads the header only
-            image_format = image.format
-            width, height = image.size
-            if image_format in IMAGE_FORMATS and width * height <= IMAGE_MAX_PIXELS:
-                image.verify()
+        with warnings.catch_warnings():  # an oversized header is refused below, not decoded
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as image:  # reads the header only
+                image_format = image.format
+                width, height = image.size
+                if image_format in IMAGE_FORMATS and width * height <= IMAGE_MAX_PIXELS:
+                    image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
             "This file is not an image we can read (use JPEG, PNG or WebP)."
