@@ -68,7 +68,7 @@ def test_titles_lose_cr_and_lf_in_the_form_the_services_and_the_admin():
 def test_the_migration_puts_existing_titles_on_one_line():
     broken = EventFactory(title="Sunrise\nRun\r\n10K")
     fine = EventFactory(title="Night Ride")
-    migration = importlib.import_module("events.migrations.0002_event_title_single_line")
+    migration = importlib.import_module("events.migrations.0003_event_title_single_line")
     migration.titles_single_line(apps, None)
     assert Event.objects.get(pk=broken.pk).title == "Sunrise Run 10K"
     assert Event.objects.get(pk=fine.pk).title == "Night Ride"

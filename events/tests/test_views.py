@@ -569,7 +569,7 @@ def test_the_migration_fills_the_city_filter_column_of_existing_locations():
 
     location = LocationFactory(city="Hồ Chí Minh City")
     EventLocation.objects.filter(pk=location.pk).update(city_search="")
-    migration = importlib.import_module("events.migrations.0003_eventlocation_city_search")
+    migration = importlib.import_module("events.migrations.0004_eventlocation_city_search")
     migration.fill_city_search(apps, None)
     location.refresh_from_db()
     assert location.city_search == "hochiminhcity"

@@ -14,7 +14,7 @@ def zone_from_organization(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_eventlocation_city_search'),
+        ('events', '0004_eventlocation_city_search'),
         ('organizations', '0002_organization_time_zone'),
     ]
 

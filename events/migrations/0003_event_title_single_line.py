@@ -15,6 +15,6 @@ def titles_single_line(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0001_initial")]
+    dependencies = [("events", "0002_ticket_type_currency_one_per_deployment")]
 
     operations = [migrations.RunPython(titles_single_line, migrations.RunPython.noop)]

@@ -24,7 +24,7 @@ def fill_city_search(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_event_title_single_line'),
+        ('events', '0003_event_title_single_line'),
     ]
 
     operations = [
