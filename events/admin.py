@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+
+from project.core.images import IMAGE_ACCEPT, image_is_upload, image_reencode
 
 from .models import Attendee, Event, EventLocation, EventOnlineInfo, TicketType
 
@@ -20,8 +23,25 @@ class TicketTypeInline(admin.TabularInline):
     readonly_fields = ("sold_or_held",)
 
 
+class EventAdminForm(forms.ModelForm):
+    """The admin builds the Meta (model and fields) from EventAdmin."""
+
+    # A plain file field: the one image module opens the upload, nobody before it.
+    cover_image = forms.FileField(
+        required=False, widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
+    )
+
+    def clean_cover_image(self):
+        # The same rules and re-encoding as the organizer's form (the services).
+        image = self.cleaned_data.get("cover_image")
+        if image_is_upload(image):
+            return image_reencode(image, name=self.instance.slug or "cover")
+        return image
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
     list_display = (
         "title",
         "organization",

@@ -4,12 +4,14 @@ with ticket types and some attendees. Idempotent: events are found by slug."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from project.accounts.demo import demo_user
+from project.core.timezones import time_zone_get
 from project.organizations.models import Organization
 from shop.currency import currency_convert, shop_currency
 
@@ -204,13 +206,16 @@ def seed(*, out) -> None:
         return
     customer = demo_user("customer@tessera.test")
     base = timezone.now().replace(minute=0, second=0, microsecond=0)
+    zone = time_zone_get(organization.time_zone)
+    today = timezone.localdate(timezone=zone)
     made = 0
     for slug, title, sport, fmt, status, days, hours, free, place, types, schedule in EVENTS:
         if Event.objects.filter(slug=slug).exists():
             continue
-        starts = base + timedelta(days=days)
+        starts = _local_start(today + timedelta(days=days), schedule, zone)
         event = Event.objects.create(
             organization=organization,
+            time_zone=zone.key,
             slug=slug,
             title=title,
             sport_type=sport,
@@ -257,6 +262,14 @@ def seed(*, out) -> None:
         made += 1
     total = Event.objects.filter(organization=organization).count()
     out.write(f"events: {made} new demo events ({total} in all)")
+
+
+def _local_start(day, schedule: str, zone) -> datetime:
+    """The event starts on `day` at its schedule's first time in the organization's zone:
+    a run at 05:00, evening yoga at 19:00, as the programme on the page says."""
+    first = re.match(r"\s*(\d{1,2}):(\d{2})", schedule or "")
+    hour, minute = (int(first[1]), int(first[2])) if first else (9, 0)
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
 
 
 def _attendees(ticket_type: TicketType, buyer, count: int, *, checked_in: bool) -> None:

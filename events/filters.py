@@ -8,9 +8,17 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Attendee, Event, SportType
+from .models import Attendee, Event, SportType, city_search_key
 
 INPUT = {"class": "input"}
+
+# Other names of a city, as `city_search_key` gives them → the official name's key.
+CITY_ALIASES = {
+    "saigon": "hochiminh",
+    "hcmc": "hochiminh",
+    "tphcm": "hochiminh",
+    "hcm": "hochiminh",
+}
 
 
 class EventFilter(django_filters.FilterSet):
@@ -38,8 +46,7 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.Select(attrs=INPUT),
     )
     city = django_filters.CharFilter(
-        field_name="location__city",
-        lookup_expr="iexact",
+        method="filter_city",
         label="City",
         widget=forms.TextInput(
             attrs={**INPUT, "list": "event-cities", "placeholder": "Any city", "maxlength": "100"}
@@ -98,6 +105,18 @@ class EventFilter(django_filters.FilterSet):
             | Q(description__icontains=value)
             | Q(organization__name__icontains=value)
         )
+
+    def filter_city(self, queryset, name, value):
+        """Part of the city's name, ignoring case, accents and spaces; a few other names
+        people use for a city ("Saigon") find it too. One indexed column, any database."""
+        key = city_search_key(value)
+        if not key:
+            return queryset
+        condition = Q(location__city_search__contains=key)
+        for alias, official in CITY_ALIASES.items():
+            if alias == key or (len(key) >= 3 and alias.startswith(key)):
+                condition |= Q(location__city_search__contains=official)
+        return queryset.filter(condition)
 
     def filter_price(self, queryset, name, value):
         return queryset.filter(is_free=(value == "free"))

@@ -3,28 +3,64 @@ and the buyer's small forms (register, attendee name, check-in code)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import FileExtensionValidator
+from django.utils import timezone
 
+from project.core.images import IMAGE_ACCEPT, IMAGE_HELP_TEXT, image_is_upload, image_validate
+from project.core.text import single_line
+from project.core.timezones import (
+    site_time_zone,
+    time_zone_choices,
+    time_zone_get,
+    time_zone_label,
+    time_zone_names,
+)
 from shop.currency import currency_choices, shop_currency
 
 from .models import Event, SportType
 
 INPUT = {"class": "input"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-COVER_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time typed in `zone` (the event's), whatever the site's zone is: the
+    organizer types "06:00" for a 6 am start in Hanoi and sees 06:00 again when editing."""
+
+    zone = None
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value) and self.zone:
+            value = timezone.localtime(value, self.zone).replace(tzinfo=None)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if self.zone is None:
+            return super().to_python(value)
+        with timezone.override(self.zone):
+            return super().to_python(value)
 
 
 def _datetime(**kwargs):
-    return forms.DateTimeField(
+    return ZonedDateTimeField(
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(
             attrs={**INPUT, "type": "datetime-local"}, format=DATETIME_FORMAT
         ),
         **kwargs,
     )
+
+
+def _zone_fields(form, zone, names) -> None:
+    """Read and show the form's times in `zone`, and say so under each field."""
+    label = time_zone_label(zone.key)
+    for name in names:
+        field = form.fields[name]
+        field.zone = zone
+        field.help_text = " ".join(part for part in (field.help_text, f"In {label}.") if part)
 
 
 class EventForm(forms.Form):
@@ -34,6 +70,12 @@ class EventForm(forms.Form):
         choices=Event.Format.choices,
         initial=Event.Format.OFFLINE,
         widget=forms.Select(attrs=INPUT),
+    )
+    time_zone = forms.ChoiceField(
+        required=False,  # left out: the event's (or its organization's) zone
+        choices=time_zone_choices,
+        widget=forms.Select(attrs=INPUT),
+        help_text="The times below, and everywhere the event is shown, are in this zone.",
     )
     starts_at = _datetime(label="Starts")
     ends_at = _datetime(label="Ends")
@@ -49,11 +91,10 @@ class EventForm(forms.Form):
         ),
         help_text="One item a line.",
     )
-    cover_image = forms.ImageField(
+    cover_image = forms.FileField(
         required=False,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text="JPEG, PNG or WebP, at most 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+        help_text=IMAGE_HELP_TEXT,
     )
     # In person
     country = forms.CharField(
@@ -105,7 +146,7 @@ class EventForm(forms.Form):
         Event.Format.ONLINE: ("stream_url", "instructions"),
     }
 
-    def __init__(self, *args, event: Event | None = None, **kwargs):
+    def __init__(self, *args, event: Event | None = None, organization=None, **kwargs):
         self.event = event
         if event is not None and "initial" not in kwargs:
             initial = {
@@ -114,6 +155,7 @@ class EventForm(forms.Form):
                     "title",
                     "sport_type",
                     "format",
+                    "time_zone",
                     "starts_at",
                     "ends_at",
                     "is_free",
@@ -132,11 +174,27 @@ class EventForm(forms.Form):
                 initial.update({key: getattr(info, key) for key in self.PLACE_FIELDS["online"]})
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        default = event.time_zone if event else getattr(organization, "time_zone", "")
+        default = default or site_time_zone()
+        self.fields["time_zone"].initial = self.default_time_zone = default
+        typed = self.data.get("time_zone") if self.is_bound else None
+        zone = time_zone_get(typed if typed in time_zone_names() else default)
+        _zone_fields(self, zone, ("starts_at", "ends_at"))
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or self.default_time_zone
+
+    def clean_title(self):
+        # A title goes into e-mail subjects and PDF headings: one line only.
+        title = single_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Give the event a title.")
+        return title
 
     def clean_cover_image(self):
         image = self.cleaned_data.get("cover_image")
-        if image and getattr(image, "size", 0) > COVER_MAX_BYTES:
-            raise forms.ValidationError("The image is larger than 5 MB.")
+        if image_is_upload(image):
+            image_validate(image)  # the same rules as product images; the service re-encodes
         return image
 
     def clean(self):
@@ -215,6 +273,7 @@ class TicketTypeForm(forms.Form):
                 )
             }
         super().__init__(*args, **kwargs)
+        _zone_fields(self, event.tzinfo, ("sales_start", "sales_end"))
         if event.is_free:
             self.fields["price"].help_text = "This event is free: tickets cost 0."
 
@@ -251,6 +310,26 @@ class RegisterForm(forms.Form):
     ticket_type = forms.IntegerField(min_value=1, max_value=2_147_483_647)
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
     token = forms.CharField(max_length=40, min_length=8)
+    attendee_names = forms.CharField(
+        required=False,
+        max_length=100 * 151,
+        label="Names on the tickets (optional)",
+        help_text="One a line, in the order of the places. You can change them later.",
+        widget=forms.Textarea(attrs={**INPUT, "rows": 2, "autocomplete": "name"}),
+    )
+
+    def clean_attendee_names(self):
+        names = [line.strip() for line in self.cleaned_data["attendee_names"].splitlines()]
+        names = [name for name in names if name]
+        if any(len(name) > 150 for name in names):
+            raise forms.ValidationError("A name can be at most 150 characters.")
+        return names
+
+    def clean(self):
+        data = super().clean()
+        if len(data.get("attendee_names") or []) > (data.get("quantity") or 0):
+            self.add_error("attendee_names", "Give at most one name a place.")
+        return data
 
 
 class AttendeeNameForm(forms.Form):

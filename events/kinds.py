@@ -24,6 +24,7 @@ class TicketKind(LineKind):
     label = "Ticket"
     holds = True
     limited_for_guests = True
+    confirms_free_orders = True  # a free registration gets "You are registered" with tickets
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Ticket types of published events whose sales window is open, in one query."""

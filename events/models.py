@@ -18,12 +18,25 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from project.core.text import single_line, text_fold
+from project.core.timezones import (
+    site_time_zone,
+    time_zone_get,
+    time_zone_label,
+    time_zone_validate,
+)
 from shop.currency import currency_choices, shop_currency
 
 
 def ticket_code() -> str:
     """192 random bits, URL-safe: the ticket's secret and the QR code's content."""
     return secrets.token_urlsafe(24)
+
+
+def city_search_key(city: str) -> str:
+    """What the city filter compares: "Hồ Chí Minh City" → "hochiminhcity". Without spaces,
+    "Ha Noi" finds "Hanoi" and "Ho Chi" finds "Ho Chi Minh City"."""
+    return text_fold(city).replace(" ", "")[:100]
 
 
 class SportType(models.TextChoices):
@@ -69,6 +82,11 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
+    # Where the times are read: pages, e-mails and PDFs show them in this zone, and the
+    # organizer's forms take them in it. New events take their organization's zone.
+    time_zone = models.CharField(
+        max_length=64, default=site_time_zone, validators=[time_zone_validate]
+    )
     is_free = models.BooleanField(default=False)
     max_tickets_per_customer = models.PositiveIntegerField(
         default=10,
@@ -97,6 +115,27 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # The admin's way in: a title is one line (it goes into e-mail subjects).
+        self.title = single_line(self.title)
+
+    @property
+    def tzinfo(self):
+        return time_zone_get(self.time_zone)
+
+    @property
+    def time_zone_label(self) -> str:
+        """ "Ho Chi Minh time, GMT+7", at the event's start."""
+        return time_zone_label(self.time_zone, self.starts_at)
+
+    @property
+    def ends_same_day(self) -> bool:
+        return self.local(self.starts_at).date() == self.local(self.ends_at).date()
+
+    def local(self, moment):
+        """`moment` in the event's zone (templates use `{% timezone event.time_zone %}`)."""
+        return timezone.localtime(moment, self.tzinfo) if moment else moment
+
     @property
     def is_online(self) -> bool:
         return self.format == self.Format.ONLINE
@@ -120,6 +159,8 @@ class EventLocation(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="location")
     country = models.CharField(max_length=100, default="Vietnam")
     city = models.CharField(max_length=100, db_index=True)
+    # `city` folded for the list's city filter (no case, accents or spaces), kept by save().
+    city_search = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     address = models.CharField(max_length=255, blank=True)
     map_url = models.URLField(blank=True, max_length=500)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -127,6 +168,13 @@ class EventLocation(models.Model):
 
     def __str__(self):
         return ", ".join(part for part in (self.address, self.city, self.country) if part)
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a rule: it must follow `city` however the row is written.
+        self.city_search = city_search_key(self.city)
+        if kwargs.get("update_fields") is not None and "city" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "city_search"}
+        super().save(*args, **kwargs)
 
     @property
     def map_link(self) -> str:

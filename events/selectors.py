@@ -140,7 +140,7 @@ def ticket_types_for_event(*, event: Event):
 def attendees_for_event(*, event: Event):
     return (
         Attendee.objects.filter(ticket_type__event=event)
-        .select_related("ticket_type", "buyer", "order_line__order", "checked_in_by")
+        .select_related("ticket_type__event", "buyer", "order_line__order", "checked_in_by")
         .order_by("name", "pk")
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat
 from django.utils.html import format_html
 
 from .models import Attendee, Event
@@ -32,7 +32,7 @@ class EventTable(tables.Table):
             "events_org:detail", args=[record.organization.slug, record.pk]
         )
     )
-    starts_at = tables.DateTimeColumn(verbose_name="Starts", format="D j M Y, H:i")
+    starts_at = tables.Column(verbose_name="Starts")
     place = tables.Column(empty_values=(), orderable=False, verbose_name="Where")
     status = tables.Column()
     sold = tables.Column(
@@ -47,8 +47,12 @@ class EventTable(tables.Table):
         model = Event
         fields = ("title", "starts_at", "place", "status", "sold", "checked_in")
         attrs = {"id": "events"}
+        template_name = "events/org/_event_table.html"  # cards on phones
         order_by = ("-starts_at",)
         empty_text = "No events yet."
+
+    def render_starts_at(self, record):
+        return dateformat.format(record.local(record.starts_at), "D j M Y, H:i")
 
     def render_place(self, record):
         if record.format == Event.Format.ONLINE:
@@ -76,7 +80,7 @@ class AttendeeTable(tables.Table):
         order_by=("order_line__order__number",),
     )
     status = tables.Column()
-    checked_in_at = tables.DateTimeColumn(verbose_name="Checked in", format="H:i, j M", default="—")
+    checked_in_at = tables.Column(verbose_name="Checked in", default="—")
     code = tables.Column(verbose_name="Code", orderable=False)
 
     class Meta:
@@ -88,6 +92,9 @@ class AttendeeTable(tables.Table):
 
     def render_status(self, record):
         return status_badge(record.status, record.get_status_display())
+
+    def render_checked_in_at(self, record):
+        return dateformat.format(record.ticket_type.event.local(record.checked_in_at), "H:i, j M")
 
     def render_code(self, value):
         return format_html('<code class="text-xs text-slate-500">{}…</code>', value[:8])
@@ -106,8 +113,10 @@ CSV_HEADER = [
 
 
 def attendee_csv_row(attendee: Attendee) -> list:
+    """One row; times in the event's zone (the selector fetches the ticket type's event)."""
+
     def when(moment):
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return attendee.ticket_type.event.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
     return [
         attendee.name,

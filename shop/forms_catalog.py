@@ -9,10 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from project.core.images import IMAGE_ACCEPT, IMAGE_HELP_TEXT, image_is_upload, image_validate
 from project.organizations.models import Organization
 from shop.currency import currency_choices, shop_currency
 from shop.models import Category, Product
-from shop.services.catalog import IMAGE_MAX_BYTES, IMAGE_MIN_SIDE, product_image_validate
 
 INPUT = {"class": "input"}
 
@@ -76,9 +76,8 @@ class ProductForm(forms.Form):
     active = forms.BooleanField(required=False, initial=True, label="On sale")
     image = forms.FileField(
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=f"JPEG, PNG or WebP, at least {IMAGE_MIN_SIDE}×{IMAGE_MIN_SIDE} px, "
-        f"at most {IMAGE_MAX_BYTES // 1024 // 1024} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+        help_text=IMAGE_HELP_TEXT,
     )
 
     def __init__(self, *args, product: Product | None = None, **kwargs):
@@ -117,8 +116,8 @@ class ProductForm(forms.Form):
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):  # a new upload
-            product_image_validate(image)
+        if image_is_upload(image):
+            image_validate(image)
         return image
 
     def service_kwargs(self) -> dict:

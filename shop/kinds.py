@@ -18,6 +18,9 @@ Contract, per kind:
 - `customer_caps(ref)` (optional): how many units of `ref` and its siblings one customer
   may have in all (cart, unpaid and paid orders), e.g. per ticket type and per event.
 - `limited_for_guests` (optional): guests hold at most SHOP_GUEST_MAX_UNITS units of it.
+- `confirms_free_orders` (optional, default False): an order of nothing but lines of such
+  kinds, with nothing to pay, is confirmed by the kinds themselves (e.g. a registration
+  e-mail with the tickets), so the shop sends no "payment received" e-mail and no invoice.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class LineKind:
     holds: ClassVar[bool] = True
     # Kinds a guest may hold only a few units of (SHOP_GUEST_MAX_UNITS): sign in for more.
     limited_for_guests: ClassVar[bool] = False
+    # True: a zero-total order of only this kind's lines gets the kind's own confirmation.
+    confirms_free_orders: ClassVar[bool] = False
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Offers for the refs that are on sale now; missing refs are not sellable."""

@@ -16,13 +16,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from project.accounts.roles import Role, user_has_role
 from project.core.audit import audit_log
+from project.core.mail import email_message
 from project.core.outbox import email_enqueue
 
 from . import broadcast
@@ -350,7 +350,7 @@ def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
         "messages": recent,
         "room_url": settings.SITE_URL + room.get_absolute_url(),
     }
-    email = EmailMultiAlternatives(
+    email = email_message(
         subject="New reply from Tessera support",
         body=render_to_string("support/email/missed_reply.txt", context),
         to=[room.customer.email],

@@ -65,7 +65,7 @@ def ticket_checkin(*, organization, code: str, actor, event: Event | None = None
     if admitted:
         return CheckinResult("checked_in", attendee, "Checked in.")
     if attendee.status == Attendee.Status.CHECKED_IN:
-        when = timezone.localtime(attendee.checked_in_at)
+        when = ticket_event.local(attendee.checked_in_at)
         return CheckinResult(
             "already", attendee, f"Already checked in at {when:%H:%M} on {when:%d %b %Y}."
         )

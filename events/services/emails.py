@@ -2,7 +2,9 @@
 
 - "Your tickets": queued when the shop announces a paid order (`shop.signals.order_paid`)
   that holds tickets; built when sent, with one PDF ticket per attendee attached, so no
-  PDF is rendered while a request or the payment transaction waits.
+  PDF is rendered while a request or the payment transaction waits. For a free
+  registration (a zero-total order) it is "You are registered", and the shop sends no
+  payment e-mail (the ticket kind `confirms_free_orders`).
 - "Event canceled": one per buyer, queued by `event_cancel` with the refund.
 """
 
@@ -15,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from project.core.mail import email_message
 from project.core.outbox import email_enqueue, outbox_enqueue, outbox_handler
 
 logger = logging.getLogger("tessera.events")
@@ -39,16 +42,18 @@ def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:
     attendees = list(tickets_for_order(order=order))
     if not attendees:
         return None
+    registration = order.total == 0  # a free registration: no payment to speak of
     context = {
         "order": order,
+        "registration": registration,
         "attendees": attendees,
         "customer_name": order.user.name or order.email.split("@")[0],
         "tickets_url": settings.SITE_URL + "/events/my-tickets/",
         "site_url": settings.SITE_URL,
     }
     events = sorted({attendee.ticket_type.event.title for attendee in attendees})
-    message = EmailMultiAlternatives(
-        subject=f"Your tickets: {', '.join(events)}"[:150],
+    message = email_message(
+        subject=f"{'You are registered' if registration else 'Your tickets'}: {', '.join(events)}",
         body=render_to_string("events/emails/tickets.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[order.email],
@@ -76,8 +81,8 @@ def event_canceled_email_queue(*, event, email: str, name: str, tickets: int, re
         "refund": refund,
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=f"Canceled: {event.title}"[:150],
+    message = email_message(
+        subject=f"Canceled: {event.title}",
         body=render_to_string("events/emails/canceled.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email],

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, EventLocation, EventOnlineInfo, TicketType
+from project.core.images import image_is_upload, image_reencode
+from project.core.text import single_line
 
 EVENT_FIELDS = (
     "title",
@@ -21,6 +23,7 @@ EVENT_FIELDS = (
     "schedule",
     "sport_type",
     "format",
+    "time_zone",
     "starts_at",
     "ends_at",
     "is_free",
@@ -75,15 +78,28 @@ def _save_place(event: Event, data: dict) -> None:
         )
 
 
+def _fields_clean(data: dict, *, slug: str) -> dict:
+    """The caller's values with the title on one line (it goes into e-mail subjects) and a
+    new cover checked and re-encoded (ValidationError for a file that breaks the rules)."""
+    if "title" in data:
+        data = {**data, "title": single_line(data["title"])}
+    if image_is_upload(data.get("cover_image")):
+        data = {**data, "cover_image": image_reencode(data["cover_image"], name=slug[:80])}
+    return data
+
+
 @transaction.atomic
 def event_create(*, organization, actor, data: dict) -> Event:
     """A new draft event with its location or online details."""
+    slug = _unique_slug(single_line(data["title"]))
+    data = _fields_clean(data, slug=slug)
     fields = {key: data[key] for key in EVENT_FIELDS if key in data and data[key] is not None}
     if not fields.get("cover_image"):
         fields.pop("cover_image", None)
+    fields["time_zone"] = fields.get("time_zone") or organization.time_zone
     event = Event.objects.create(
         organization=organization,
-        slug=_unique_slug(data["title"]),
+        slug=slug,
         status=Event.Status.DRAFT,
         **fields,
     )
@@ -92,6 +108,7 @@ def event_create(*, organization, actor, data: dict) -> Event:
 
 
 def event_update(*, event: Event, actor, data: dict) -> Event:
+    data = _fields_clean(data, slug=event.slug)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status in (Event.Status.FINISHED, Event.Status.CANCELED):
@@ -99,7 +116,7 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
         if data.get("is_free") and event.ticket_types.filter(price__gt=0).exists():
             raise EventError("Make every ticket type free before marking the event free.")
         for key in EVENT_FIELDS:
-            if key in data and not (key == "cover_image" and data[key] is None):
+            if key in data and not (key in ("cover_image", "time_zone") and not data[key]):
                 setattr(event, key, data[key])
         if data.get("cover_image") is False:  # the form's "clear" box
             event.cover_image = ""

@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from events.models import Attendee, Event, TicketType, ticket_code
+from project.core.text import single_line
 from shop.kinds import NotAvailable
 
 
@@ -68,9 +69,23 @@ def ticket_release(*, ticket_type_id: int, quantity: int) -> None:
     )
 
 
+ATTENDEE_NAMES_KEY = "attendee_names"  # in the line's data: names given at purchase
+
+
+def attendee_names_clean(names) -> list[str]:
+    """Names typed at purchase, one line each, blanks dropped. Raises TicketError."""
+    cleaned = [single_line(name) for name in (names or [])]
+    cleaned = [name for name in cleaned if name]
+    if any(len(name) > 150 for name in cleaned):
+        raise TicketError("A name can be at most 150 characters.")
+    return cleaned
+
+
 def tickets_issue(*, order_line) -> list[Attendee]:
-    """One attendee per unit of a paid order line, named after the buyer for now. Called
-    by the ticket kind inside the payment transaction; a second call issues nothing."""
+    """One attendee per unit of a paid order line, named as the buyer asked at purchase
+    (the line's `attendee_names`); places without a name take the buyer's name, or stay
+    unnamed for the ticket holder to fill in (never the e-mail's local part). Called by
+    the ticket kind inside the payment transaction; a second call issues nothing."""
     type_id = ticket_type_id(order_line.ref)
     ticket_type = TicketType.objects.filter(pk=type_id).first() if type_id else None
     if ticket_type is None:
@@ -79,7 +94,12 @@ def tickets_issue(*, order_line) -> list[Attendee]:
     if missing <= 0:
         return []
     buyer = order_line.order.user
-    name = (getattr(buyer, "name", "") or order_line.order.email.split("@")[0])[:150]
+    issued = order_line.quantity - missing
+    given = (order_line.data or {}).get(ATTENDEE_NAMES_KEY) or []
+    given = given[issued:] if isinstance(given, list) else []
+    fallback = single_line(getattr(buyer, "name", "") or "")[:150]
+    names = [single_line(str(name))[:150] or fallback for name in given[:missing]]
+    names += [fallback] * (missing - len(names))
     return Attendee.objects.bulk_create(
         [
             Attendee(
@@ -90,7 +110,7 @@ def tickets_issue(*, order_line) -> list[Attendee]:
                 status=Attendee.Status.PAID,
                 code=ticket_code(),
             )
-            for _ in range(missing)
+            for name in names
         ]
     )
 
@@ -157,11 +177,20 @@ class CartHasOtherItems(TicketError):
     """Registration would check out the buyer's other cart items too."""
 
 
-def event_register(*, cart, user, ticket_type: TicketType, quantity, idempotency_key: str):
+def event_register(
+    *,
+    cart,
+    user,
+    ticket_type: TicketType,
+    quantity,
+    idempotency_key: str,
+    attendee_names=None,
+):
     """Register for a free ticket type: the ticket goes through the buyer's cart and a
     zero-total order (which the shop marks paid at once), so capacity is held exactly as
-    for a sale. Returns the order. A repeated submit with the same key returns the first
-    order. Raises TicketError (or CartHasOtherItems when the cart is not empty).
+    for a sale. `attendee_names` (optional) name the places in order. Returns the order. A
+    repeated submit with the same key returns the first order. Raises TicketError (or
+    CartHasOtherItems when the cart is not empty).
 
     Locks: the buyer's cart row, then the ticket type's capacity (see `ticket_hold`)."""
     from shop.models import Cart, Order
@@ -169,6 +198,7 @@ def event_register(*, cart, user, ticket_type: TicketType, quantity, idempotency
     from shop.services.checkout import CheckoutError, order_place
 
     key = f"register-{idempotency_key or secrets.token_hex(8)}"[:64]
+    names = attendee_names_clean(attendee_names)
     if ticket_type.price != 0:
         raise TicketError("This ticket is not free; add it to your cart instead.")
     existing = Order.objects.filter(user=user, idempotency_key=key).first()
@@ -187,9 +217,14 @@ def event_register(*, cart, user, ticket_type: TicketType, quantity, idempotency
                 "check out to finish it."
             )
         try:
-            cart_add(
+            line = cart_add(
                 cart=cart, kind="ticket", ref=str(ticket_type.pk), quantity=quantity, user=user
             )
+            if len(names) > line.quantity:
+                raise TicketError(f"Give at most {line.quantity} names, one a place.")
+            if names:  # copied onto the order line, where `tickets_issue` reads them
+                line.data = {**line.data, ATTENDEE_NAMES_KEY: names}
+                line.save(update_fields=["data"])
             order = order_place(
                 cart=cart,
                 user=user,

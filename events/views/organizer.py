@@ -8,7 +8,6 @@ import itertools
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -71,7 +70,7 @@ def event_list(request):
 @organization_view
 @require_http_methods(["GET", "POST"])
 def event_create_view(request):
-    form = EventForm(request.POST or None, request.FILES or None)
+    form = EventForm(request.POST or None, request.FILES or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         event = event_create(
             organization=request.organization, actor=request.user, data=form.cleaned_data
@@ -303,17 +302,17 @@ def attendee_export(request, event_id: int):
 @ratelimit(key="user_or_ip", rate="120/m", method="POST", block=True)
 def checkin(request, event_id: int):
     """The door page (made for a phone): scan or type a code. POST checks in and answers
-    with the result panel; a code the organization does not know is a 404."""
+    with the result panel. An unknown or empty code is an answer too: HTMX gets it as a
+    200 (django-htmx's debug handler would replace the whole page with a 4xx body), a plain
+    form post gets the page with the panel and a 404 or 400."""
     event = _event(request, event_id)
     template = "events/org/checkin.html"
-    context = {"organization": request.organization, "event": event}
+    context = {"organization": request.organization, "event": event, "form": CheckinForm()}
     if request.method == "GET":
-        context["form"] = CheckinForm()
         context["counts"] = _checkin_counts(event)
         return render(request, template, context)
 
     form = CheckinForm(request.POST)
-    context["form"] = CheckinForm()
     status = 200
     if not form.is_valid():
         context["error"] = "Type or scan a ticket code."
@@ -327,13 +326,11 @@ def checkin(request, event_id: int):
                 event=event,
             )
         except TicketNotFound:
-            if not request.htmx:
-                raise Http404("No ticket with this code.") from None
             context["error"] = "No ticket with this code for this organization."
             status = 404
     context["counts"] = _checkin_counts(event)
     if request.htmx:
-        return render(request, f"{template}#result", context, status=status)
+        return render(request, f"{template}#result", context)
     return render(request, template, context, status=status)
 
 

@@ -107,7 +107,10 @@ def event_register_view(request, slug: str):
     event = get_object_or_404(Event, slug=slug, status=Event.Status.PUBLISHED)
     form = RegisterForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how many places you want (1 or more).")
+        problem = form.errors.get("attendee_names")
+        messages.error(
+            request, problem[0] if problem else "Choose how many places you want (1 or more)."
+        )
         return redirect(event)
     ticket_type = get_object_or_404(event.ticket_types, pk=form.cleaned_data["ticket_type"])
     if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
@@ -121,6 +124,7 @@ def event_register_view(request, slug: str):
             ticket_type=ticket_type,
             quantity=form.cleaned_data["quantity"],
             idempotency_key=form.cleaned_data["token"],
+            attendee_names=form.cleaned_data["attendee_names"],
         )
     except CartHasOtherItems as exc:
         try:

@@ -1,10 +1,31 @@
-"""E-mail backend of the embedded default: prints to the console and, where the development
-outbox is enabled (never under production settings), keeps a copy for /dev/outbox/."""
+"""Composing e-mails (`email_message`, used by every app's e-mail service) and the e-mail
+backend of the embedded default: prints to the console and, where the development outbox is
+enabled (never under production settings), keeps a copy for /dev/outbox/."""
 
 import base64
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
+
+from .text import single_line
+
+SUBJECT_MAX_LENGTH = 150
+
+
+def email_subject(text: str) -> str:
+    """A subject Django can send: one line (a CR or LF from a title would raise
+    BadHeaderError at send time and fail the message for good), at most 150 characters."""
+    subject = single_line(text)
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        subject = subject[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
+    return subject
+
+
+def email_message(*, subject: str, **kwargs) -> EmailMultiAlternatives:
+    """An `EmailMultiAlternatives` whose subject went through `email_subject`. Every
+    e-mail service composes its messages here."""
+    return EmailMultiAlternatives(subject=email_subject(subject), **kwargs)
 
 
 class ConsoleOutboxBackend(ConsoleBackend):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from project.core.timezones import site_time_zone, time_zone_validate
+
 
 class Organization(models.Model):
     name = models.CharField(max_length=150)
@@ -9,6 +11,12 @@ class Organization(models.Model):
     bio = models.TextField(blank=True)
     city = models.CharField(max_length=100, blank=True)
     social_link = models.URLField(blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default=site_time_zone,
+        validators=[time_zone_validate],
+        help_text="Where the organization's events usually happen; each event can differ.",
+    )
     verified = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(

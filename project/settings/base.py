@@ -358,9 +358,17 @@ DEV_OUTBOX_ENABLED = env_bool("DEV_OUTBOX_ENABLED", False)
 
 # --- I18N, static, media -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env("TIME_ZONE", "UTC")
+# The site's zone: times of things that have no zone of their own, and the default zone of
+# organizations (and so of their events, which show times in their own zone).
+TIME_ZONE = env("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# One 24-hour clock everywhere ("19:45"): project/formats/en overrides the locale's formats.
+FORMAT_MODULE_PATH = ["project.formats"]
+DATE_FORMAT = "j M Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

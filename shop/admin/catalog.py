@@ -5,13 +5,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from project.core.images import image_is_upload, image_validate
 from shop.models import Category, Product, StockMovement
 from shop.services.catalog import (
     PRODUCT_FIELDS,
     catalog_version_bump,
     category_save,
     product_create,
-    product_image_validate,
     product_update,
 )
 from shop.services.inventory import stock_adjust
@@ -81,8 +81,8 @@ class ProductAdminForm(forms.ModelForm):
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):
-            product_image_validate(image)
+        if image_is_upload(image):
+            image_validate(image)
         return image
 
 

@@ -12,16 +12,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
+from project.core.images import image_reencode
 from shop.models import Category, Product
 
 CATALOG_VERSION_KEY = "shop:catalog:version"
 
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
-IMAGE_MIN_SIDE = 200
-IMAGE_MAX_SIDE = 6000
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 THUMBNAIL_SIZE = (400, 400)
 
 
@@ -107,44 +104,6 @@ def category_delete(*, category: Category) -> None:
 # --- Product images ------------------------------------------------------------------------
 
 
-def product_image_validate(file) -> str:
-    """Open the upload with Pillow and check it is a JPEG, PNG or WebP of a sensible size.
-    Returns the Pillow format name; raises ValidationError with a message for the user."""
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, io.SEEK_END)
-        size = file.tell()
-    if size > IMAGE_MAX_BYTES:
-        raise ValidationError(
-            f"The image is {size / 1024 / 1024:.1f} MB; the limit is "
-            f"{IMAGE_MAX_BYTES // 1024 // 1024} MB."
-        )
-    file.seek(0)
-    try:
-        with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            "This file is not an image we can read (use JPEG, PNG or WebP)."
-        ) from None
-    finally:
-        file.seek(0)
-    if image_format not in IMAGE_FORMATS:
-        raise ValidationError(f"{image_format} images are not accepted; use JPEG, PNG or WebP.")
-    if width < IMAGE_MIN_SIDE or height < IMAGE_MIN_SIDE:
-        raise ValidationError(
-            f"The image is {width}×{height} px; it must be at least "
-            f"{IMAGE_MIN_SIDE}×{IMAGE_MIN_SIDE} px."
-        )
-    if width > IMAGE_MAX_SIDE or height > IMAGE_MAX_SIDE:
-        raise ValidationError(
-            f"The image is {width}×{height} px; at most {IMAGE_MAX_SIDE} px a side."
-        )
-    return image_format
-
-
 def product_thumbnail_make(file) -> ContentFile:
     """A square 400×400 WebP of the image's centre."""
     file.seek(0)
@@ -159,11 +118,10 @@ def product_thumbnail_make(file) -> ContentFile:
 
 
 def _product_image_set(product: Product, image) -> None:
-    image_format = product_image_validate(image)
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    image = image_reencode(image, name=product.slug)  # validates; stores decoded pixels only
     old_names = [f.name for f in (product.image, product.thumbnail) if f]
     thumbnail = product_thumbnail_make(image)
-    product.image.save(f"{product.slug}.{extension}", image, save=False)
+    product.image.save(image.name, image, save=False)
     product.thumbnail.save(f"{product.slug}.webp", thumbnail, save=False)
     _files_delete_on_commit(product, old_names)
 

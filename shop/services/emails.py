@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from project.core.mail import email_message
 from project.core.outbox import outbox_enqueue, outbox_handler
 
 OUTBOX_KIND = "shop_order_email"
@@ -70,7 +71,7 @@ def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailM
         "site_url": settings.SITE_URL,
         "address_lines": address_lines(order.shipping_address),
     }
-    message = EmailMultiAlternatives(
+    message = email_message(
         subject=SUBJECTS[template].format(number=order.number),
         body=render_to_string(f"shop/emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -29,6 +28,7 @@ from django.utils import timezone
 from project.accounts.models import User
 from project.accounts.roles import Role
 from project.core.audit import audit_log
+from project.core.mail import email_message
 from project.core.outbox import email_enqueue
 from shop.kinds import NotAvailable
 from shop.models import Product, StockMovement
@@ -279,7 +279,7 @@ def low_stock_alert_send(*, product_id: int) -> None:
         if product.available == 0
         else f"Low stock: {product.name} ({product.available} available)"
     )
-    message = EmailMultiAlternatives(
+    message = email_message(
         subject=subject,
         body=render_to_string("shop/staff/email/low_stock.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

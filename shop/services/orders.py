@@ -137,7 +137,7 @@ def _apply(
             obj=order,
             data={"from": from_status, "to": to_status, "note": note},
         )
-    if email and to_status in STATUS_EMAILS:
+    if email and to_status in STATUS_EMAILS and not _confirmed_by_kinds(order, to_status):
         order_email_queue(order=order, template=STATUS_EMAILS[to_status])
     transaction.on_commit(
         lambda: order_status_changed.send(
@@ -145,6 +145,18 @@ def _apply(
         ),
         robust=True,
     )
+
+
+def _confirmed_by_kinds(order: Order, to_status: str) -> bool:
+    """A free order made only of kinds that confirm it themselves (a free registration):
+    no "payment received" e-mail with an invoice for 0."""
+    if to_status != S.PAID or order.total != 0:
+        return False
+    kinds = {line.kind for line in order.lines.all()}
+    try:
+        return bool(kinds) and all(kind_get(kind).confirms_free_orders for kind in kinds)
+    except LookupError:
+        return False
 
 
 def order_history_start(*, order: Order, actor=None, note: str = "Order placed") -> None:

@@ -692,8 +692,13 @@ def test_migration_reprices_products_and_ticket_types_into_the_deployments_curre
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("shop", "0003_orderstatuschange_internal_note"), ("events", "0001_initial")]
+    before = [
+        ("shop", "0003_orderstatuschange_internal_note"),
+        ("events", "0001_initial"),
+        ("organizations", "0001_initial"),
+    ]
     call_command("migrate", "events", "0001_initial", verbosity=0)
+    call_command("migrate", "organizations", "0001_initial", verbosity=0)
     call_command("migrate", "shop", "0003_orderstatuschange_internal_note", verbosity=0)
     executor = MigrationExecutor(connection)
     old = executor.loader.project_state(before).apps

@@ -25,9 +25,17 @@
       return log.scrollHeight - log.scrollTop - log.clientHeight < 60;
     }
 
+    // "19:45" in the site's zone, as the server renders the history (never "07:45 PM").
     function time(iso) {
       var date = iso ? new Date(iso) : new Date();
-      return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+      if (root.dataset.timeZone) options.timeZone = root.dataset.timeZone;
+      try {
+        return date.toLocaleTimeString("en-GB", options);
+      } catch (error) {  // an unknown zone name: the browser's own zone, still 24-hour
+        delete options.timeZone;
+        return date.toLocaleTimeString("en-GB", options);
+      }
     }
 
     function appendLine(event) {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_ticket_type_currency_one_per_deployment'),
+        ('events', '0005_event_time_zone'),
     ]
 
     operations = [
