@@ -75,6 +75,7 @@ def check_fits(page: Page):
 @pytest.mark.parametrize(
     "path,who,filters",
     [
+        ("/", None, None),
         ("/shop/", None, "Sort by"),
         ("/events/", None, "Sport"),
         ("/orders/", "customer", None),
