@@ -32,6 +32,9 @@
     var live = region(root);
     if (!live || !root.dataset.wanted || root.dataset.wanted === shows(root)) return;
     if (live.dataset.loading) return; // the answer in flight is checked again when it lands
+    // Once per snapshot: a region that still differs after its refresh waits for the next.
+    if (root.dataset.fetched === root.dataset.wanted) return;
+    root.dataset.fetched = root.dataset.wanted;
     live.dataset.loading = "1";
     htmx.trigger(live, "order-changed");
   }
@@ -71,7 +74,10 @@
   // A failed refresh leaves the old region in place: let the next snapshot try again.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var live = event.detail.elt;
-    if (live && live.id === "order-live") delete live.dataset.loading;
+    if (!live || live.id !== "order-live") return;
+    delete live.dataset.loading;
+    var root = live.closest("[data-order-live]");
+    if (root && !event.detail.successful) delete root.dataset.fetched;
   });
   settle();
 })();
