@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from project.accounts.roles import Role, active_role, user_roles
+from project.core.parts import PARTS
 
 from .selectors import CARDS
 
@@ -23,5 +24,5 @@ def home(request):
 def role_dashboard(request, role: str):
     if role not in CARDS or role not in user_roles(request.user):
         raise Http404("No such dashboard.")
-    context = {"role": Role(role), **CARDS[role](user=request.user)}
+    context = {"role": Role(role), "parts": PARTS, **CARDS[role](user=request.user)}
     return render(request, f"dashboards/{role}.html", context)

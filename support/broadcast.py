@@ -10,6 +10,8 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from .selectors import room_live_state
+
 logger = logging.getLogger("tessera.support")
 
 QUEUE_GROUP = "support.queue"
@@ -30,7 +32,16 @@ def _group_send(group: str, event: dict) -> None:
 
 
 def room_event(*, room_id: int, payload: dict) -> None:
-    """A chat or system event every socket in the room forwards as is."""
+    """A chat or system event every socket in the room forwards as is.
+
+    System events mark the changes a room's header shows (a staff member joined, a hand-off,
+    closing), so they carry the room's state as it is after the change: every open page's
+    header follows, whoever it belongs to."""
+    if payload.get("type") == "system":
+        try:
+            payload = {**payload, "room": room_live_state(room_id=room_id)}
+        except Exception:  # the message still goes out; headers catch up on reload
+            logger.exception("support room state unavailable", extra={"room": room_id})
     _group_send(room_group(room_id), {"type": "support.event", "payload": payload})
 
 

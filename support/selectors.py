@@ -37,6 +37,15 @@ def room_recent_messages(*, room_id: int, limit: int = 50) -> list[Message]:
     return list(latest)[::-1]
 
 
+def room_live_state(*, room_id: int) -> dict | None:
+    """What a room page's header shows: who answers, and whether the room is open."""
+    room = Room.objects.filter(pk=room_id).select_related("assigned_staff").first()
+    if room is None:
+        return None
+    staff = room.assigned_staff
+    return {"assigned_staff": staff.display_name if staff else None, "open": room.is_open}
+
+
 def room_history_events(*, room_id: int, limit: int = 50) -> list[dict]:
     return [message_event(m) for m in room_recent_messages(room_id=room_id, limit=limit)]
 

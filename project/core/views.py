@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET
 from .health import detail_allowed, run_checks
 from .htmx import htmx_error_toast
 from .models import DevEmail
+from .parts import PARTS
 
 
 def landing(request):
-    return render(request, "core/landing.html")
+    return render(request, "core/landing.html", {"parts": PARTS.values()})
 
 
 @never_cache

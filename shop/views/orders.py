@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -70,11 +71,12 @@ def _own_order(request, number: str) -> Order:
 @require_GET
 def order_detail(request, number: str):
     order = _own_order(request, number)
-    return render(
-        request,
-        "shop/orders/detail.html",
-        {"order": order, "line_links": order_line_links(order), **_delivery_context(order)},
-    )
+    # The live panel asks for the page's live region again after each change it hears of.
+    template = "shop/orders/detail.html#order-live" if request.htmx else "shop/orders/detail.html"
+    context = {"order": order, "line_links": order_line_links(order), **_delivery_context(order)}
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _delivery_context(order: Order) -> dict:

@@ -89,7 +89,36 @@
       showError.timer = setTimeout(function () { errorBox.hidden = true; }, 8000);
     }
 
+    // The page header and hand-off box follow the room's state, which system events carry
+    // (a staff member joined, a hand-off, closing). Only elements on this page are touched.
+    function applyRoom(room) {
+      var page = root.closest("main") || document;
+      page.querySelectorAll("[data-room-staff]").forEach(function (line) {
+        if (room.assigned_staff) {
+          var name = document.createElement("span");
+          name.dataset.assigned = "";
+          name.textContent = room.assigned_staff;
+          line.replaceChildren("Answered by ", name);
+        } else {
+          line.textContent = "Waiting for a staff member";
+        }
+      });
+      page.querySelectorAll("[data-handoff-current]").forEach(function (note) {
+        note.textContent = room.assigned_staff
+          ? room.assigned_staff + " keeps read-only access."
+          : "nobody answers yet.";
+      });
+      page.querySelectorAll("[data-room-open]").forEach(function (badge) {
+        badge.textContent = room.open ? "Open" : "Closed";
+        badge.classList.toggle("badge-success", room.open);
+      });
+      page.querySelectorAll("[data-room-open-only]").forEach(function (part) {
+        part.hidden = !room.open;
+      });
+    }
+
     function handle(event) {
+      if (event.room) applyRoom(event.room);
       if (event.type === "chat_message" || event.type === "system") {
         appendLine(event);
         if (event.type === "chat_message") typingLine.textContent = "";

@@ -194,6 +194,8 @@ def test_staff_joining_a_room_without_staff_becomes_its_writer(customer, staff):
         # The customer hears about it live.
         event = await next_of_type(cust, "system")
         assert event["message"] == "Sam Staff joined the conversation."
+        # ...with the room's new state, so the page header stops saying "Waiting".
+        assert event["room"] == {"assigned_staff": "Sam Staff", "open": True}
         await cust.disconnect()
         await agent.disconnect()
 

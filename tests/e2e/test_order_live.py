@@ -41,7 +41,9 @@ def page_for(browser: Browser, site: str, user, width=1100):
     return context.new_page()
 
 
-def test_customer_order_page_updates_when_staff_ship_it(site, browser: Browser):
+def test_customer_order_page_updates_everywhere_when_staff_ship_it(site, browser: Browser):
+    """The live panel, the header badge and the history change together: no part of the
+    page contradicts another after a live event."""
     customer = UserFactory(name="Linh Customer")
     staff = UserFactory(name="Sam Staff", roles=[Role.STAFF])
     order = Order.objects.create(
@@ -60,6 +62,10 @@ def test_customer_order_page_updates_when_staff_ship_it(site, browser: Browser):
     panel = customer_page.locator("#order-panel")
     expect(panel.locator("[data-connection]")).to_have_text(re.compile("Live"))
     expect(panel.locator("[data-field=progress_text]")).to_have_text("40%")
+    header_badge = customer_page.get_by_test_id("order-status")
+    history = customer_page.locator("section[aria-labelledby=history-title] ol")
+    expect(header_badge).to_have_text("Paid")
+    customer_page.evaluate("window.sameDocument = true")  # gone if the page reloads
 
     staff_page = page_for(browser, site, staff)
     staff_page.goto(f"{site}/staff/orders/{order.number}/")
@@ -70,4 +76,9 @@ def test_customer_order_page_updates_when_staff_ship_it(site, browser: Browser):
     # No reload on the customer's side: the socket brought the change.
     expect(panel.locator("[data-field=status_label]")).to_have_text("Shipped")
     expect(panel.locator("[data-field=progress_text]")).to_have_text("75%")
-    assert customer_page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    expect(header_badge).to_have_text("Shipped")
+    expect(history).to_contain_text("Paid → Shipped")
+    # The refreshed panel is still live, and its progress bar is drawn.
+    expect(panel.locator("[data-connection]")).to_have_text(re.compile("Live"))
+    assert panel.locator("[data-progress]").evaluate("el => el.style.width") == "75%"
+    assert customer_page.evaluate("window.sameDocument") is True

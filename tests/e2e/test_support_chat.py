@@ -65,6 +65,9 @@ def test_chat_handoff_makes_the_first_staff_member_read_only(site, browser: Brow
     send(cust, "Hello, my <b>parcel</b> is late")
     cust_log = cust.locator("#chat-log")
     expect(cust_log).to_contain_text("Hello, my <b>parcel</b> is late")
+    cust_header = cust.locator("#room-meta")
+    expect(cust_header).to_have_text("Waiting for a staff member")
+    cust.evaluate("window.sameDocument = true")  # gone if the page reloads
 
     # Staff take it from the live queue.
     agent = signed_in(browser, site, first)
@@ -80,6 +83,8 @@ def test_chat_handoff_makes_the_first_staff_member_read_only(site, browser: Brow
     send(agent, "Hi! Looking into it.")
     expect(cust_log).to_contain_text("Hi! Looking into it.")
     expect(cust_log).to_contain_text("Sam Staff joined the conversation.")
+    # The customer's open page names who answers, without a reload.
+    expect(cust_header).to_have_text("Answered by Sam Staff")
 
     # Typing shows on the other side.
     cust.get_by_role("textbox", name="Message").press_sequentially("Th")
@@ -100,6 +105,9 @@ def test_chat_handoff_makes_the_first_staff_member_read_only(site, browser: Brow
     expect(agent.get_by_role("button", name="Send")).to_be_disabled()
     expect(agent.get_by_text("Read-only: you can follow this conversation")).to_be_visible()
     expect(cust_log).to_contain_text("handed the conversation from Sam Staff to Tia Staff")
+    # Every open page's header now names the new staff member.
+    expect(cust_header).to_have_text("Answered by Tia Staff")
+    expect(agent.locator("#room-meta")).to_contain_text("Answered by Tia Staff")
 
     # The new staff member answers; everyone sees it, the old one only reads.
     relief = signed_in(browser, site, second)
@@ -109,3 +117,4 @@ def test_chat_handoff_makes_the_first_staff_member_read_only(site, browser: Brow
     expect(agent_log).to_contain_text("Tia here, your parcel ships today.")
     send(cust, "Thanks!")
     expect(relief.locator("#chat-log")).to_contain_text("Thanks!")
+    assert cust.evaluate("window.sameDocument") is True
