@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BROWSER_ARGS ?= --browser chromium --screenshot only-on-failure --output test-artifacts/playwright
 
-.PHONY: run test test-fast test-browser css css-watch lint format bench worker beat migrate seed install check-deploy clean
+.PHONY: run test test-fast test-browser test-fresh-machine css css-watch lint format bench worker beat migrate seed install check-deploy clean
 
 .tools/bin/uv:
 	$(PYTHON_BOOT) -m venv .tools
@@ -43,6 +43,10 @@ test-fast: install
 test-browser: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser $(BROWSER_ARGS) $(PYTEST_ARGS)
 
+# `make test` as a new user meets it: a clean clone of HEAD, no DATABASE_URL/REDIS_URL, and
+# Chromium, pdftoppm and redis-server hidden in a private mount namespace (needs root).
+test-fresh-machine:
+	bash .ci/fresh-machine
 node_modules/.bin/tailwindcss: package.json
 	npm install --no-audit --no-fund
 	@touch $@
