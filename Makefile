@@ -26,9 +26,10 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # Embedded default: SQLite, in-memory channel layer, eager Celery, console e-mail.
+# HOST and PORT also give SITE_URL (e-mail links, invoices) unless SITE_URL is set.
 run: seed
 	@echo "Serving Tessera on http://$(HOST):$(PORT)/  (development outbox: /dev/outbox/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Whole suite. With DATABASE_URL/REDIS_URL set it runs on PostgreSQL and Redis; without
 # them on SQLite, skipping PostgreSQL-only tests with the reason. Browser tests run in
@@ -77,6 +78,7 @@ beat: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=project.settings.production \
 	SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-tessera.example.com} EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
