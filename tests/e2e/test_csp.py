@@ -21,7 +21,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def site(transactional_db):
-    with daphne_server(timeout=60) as address:
+    with daphne_server() as address:
         yield f"http://{address}"
 
 
