@@ -127,10 +127,17 @@ def test_production_answers_only_its_own_host_names():
 def test_make_run_port_reaches_e_mail_links_and_invoices():
     """`make run PORT=8101`: the server and SITE_URL (e-mail links, the invoice header,
     payment return URLs) use 8101 unless SITE_URL says otherwise."""
+    # As a user types it, not as a sub-make of `make test` (which would add its own flags).
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
     make = subprocess.run(
-        ["make", "-n", "run", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, timeout=60
+        ["make", "-n", "run", "PORT=8101"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    command = make.stdout.strip().splitlines()[-1]
+    command = next(line for line in make.stdout.splitlines() if "runserver" in line)
     assert "runserver 127.0.0.1:8101" in command
     assert "PORT=8101" in command
     probe = "from django.conf import settings; print(settings.SITE_URL)"
