@@ -33,6 +33,16 @@ class Missing:
         return f"needs {self.what}: {self.install}"
 
 
+def refuse(*missing: Missing):
+    """Skip the test (locally) or fail it (CI) for the missing parts."""
+    import pytest
+
+    reason = "; ".join(piece.reason for piece in missing)
+    if in_ci():
+        pytest.fail(f"CI=true and this test {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 def chromium_path(environ=os.environ, *, system: str = SYSTEM_CHROMIUM) -> str | None:
     """The Chromium the browser tests launch, or None.
 

@@ -8,52 +8,23 @@ Run against a private redis-server that the test starts and stops."""
 
 import json
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
+
+from tests.private_redis import private_redis
 
 ROOT = Path(__file__).resolve().parents[3]
 GROUP = "support.room.1"
 
 
 @pytest.fixture(scope="module")
-def redis_port(tmp_path_factory):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        cwd=tmp_path_factory.mktemp("redis"),
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+def redis_port():
+    with private_redis() as redis:
+        yield redis.port
 
 
 def pubsub_layer(port: int, db: int, prefix: str):
