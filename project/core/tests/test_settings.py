@@ -194,8 +194,7 @@ def test_production_has_no_development_outbox():
     result = run_python(
         DEV_OUTBOX_PROBE,
         "project.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="tessera.example.com",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout.strip().splitlines()[-1])
