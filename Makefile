@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BROWSER_ARGS ?= --browser chromium --screenshot only-on-failure --output test-artifacts/playwright
 
-.PHONY: run test test-fast test-browser css css-watch lint format bench worker beat migrate seed install check-deploy clean
+.PHONY: run test test-fast test-browser test-fresh-machine css css-watch lint format bench worker beat migrate seed install check-deploy clean
 
 .tools/bin/uv:
 	$(PYTHON_BOOT) -m venv .tools
@@ -26,9 +26,10 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # Embedded default: SQLite, in-memory channel layer, eager Celery, console e-mail.
+# HOST and PORT also give SITE_URL (e-mail links, invoices) unless SITE_URL is set.
 run: seed
 	@echo "Serving Tessera on http://$(HOST):$(PORT)/  (development outbox: /dev/outbox/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Whole suite. With DATABASE_URL/REDIS_URL set it runs on PostgreSQL and Redis; without
 # them on SQLite, skipping PostgreSQL-only tests with the reason. Browser tests run in
@@ -43,6 +44,10 @@ test-fast: install
 test-browser: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser $(BROWSER_ARGS) $(PYTEST_ARGS)
 
+# `make test` as a new user meets it: a clean clone of HEAD, no DATABASE_URL/REDIS_URL, and
+# Chromium, pdftoppm and redis-server hidden in a private mount namespace (needs root).
+test-fresh-machine:
+	bash .ci/fresh-machine
 node_modules/.bin/tailwindcss: package.json
 	npm install --no-audit --no-fund
 	@touch $@
@@ -73,6 +78,7 @@ beat: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=project.settings.production \
 	SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-tessera.example.com} EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

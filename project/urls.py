@@ -23,7 +23,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("", include("shop.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", core_views.metrics, name="metrics"),
     path("", include("project.core.urls")),
 ]
 

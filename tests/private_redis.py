@@ -17,7 +17,7 @@ import socket
 import subprocess
 import time
 
-import pytest
+from tests import pieces
 
 
 def _free_port() -> int:
@@ -49,7 +49,7 @@ class PrivateRedis:
 def private_redis():
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("needs redis-server (apt-get install redis-server)")
+        pieces.refuse(pieces.TOOLS["redis-server"]())
     port = _free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],

@@ -5,7 +5,6 @@ ticket's code."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -51,7 +50,7 @@ def ticket():
     ).get()
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+@pytest.mark.needs("pdftoppm", "zbar")
 def test_pdf_ticket_holds_event_attendee_and_a_qr_code_of_the_ticket_code(ticket, tmp_path):
     pdf = ticket_pdf(attendee=ticket)
 
@@ -73,7 +72,7 @@ def test_pdf_ticket_holds_event_attendee_and_a_qr_code_of_the_ticket_code(ticket
     assert qr_codes_in(pdf, tmp_path) == [ticket.code]
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+@pytest.mark.needs("pdftoppm", "zbar")
 def test_several_tickets_make_one_page_each(ticket, tmp_path):
     buy(user=UserFactory(name="Tran Van Binh"), ticket_type=ticket.ticket_type)
     attendees = list(

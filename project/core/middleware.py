@@ -5,6 +5,8 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
+
 logger = logging.getLogger("tessera.request")
 
 
@@ -99,3 +101,28 @@ def _query_values(querydict):
     for key, values in querydict.lists():
         yield key
         yield from values
+
+
+class PermissionsPolicyMiddleware:
+    """Sends the Permissions-Policy header built from `settings.PERMISSIONS_POLICY`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class SkipServerRequestLines(logging.Filter):
+    """Drops the development server's own line per HTTP request (daphne's `runserver` logs
+    "HTTP GET / 200 ..."): the request log above already has one, with more in it. Its
+    WebSocket lines stay."""
+
+    def filter(self, record):
+        return "HTTP %(method)s" not in str(record.msg)

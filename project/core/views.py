@@ -1,7 +1,9 @@
-"""Landing page, health check and the development outbox."""
+"""Landing page, health check, metrics and the development outbox."""
+
+import hmac
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -28,6 +30,29 @@ def healthz(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def _metrics_allowed(request) -> bool:
+    # The connecting peer, never X-Forwarded-For: a scraper reaches the process directly.
+    if request.META.get("REMOTE_ADDR", "") in settings.METRICS_ALLOWED_IPS:
+        return True
+    token = settings.METRICS_TOKEN
+    sent = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics for a scraper with the METRICS_TOKEN bearer token or from an
+    address in METRICS_ALLOWED_IPS; nginx does not forward /metrics at all."""
+    if not _metrics_allowed(request):
+        response = HttpResponse("Metrics need a token.\n", status=401, content_type="text/plain")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    from django_prometheus.exports import ExportToDjangoView
+
+    return ExportToDjangoView(request)
 
 
 def _require_dev_outbox():

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,7 +41,20 @@ SECRET_KEY = env("SECRET_KEY", "django-insecure-embedded-default-key-change-me-i
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _run_url(host: str, port: str) -> str:
+    """The development server's own address: `make run HOST=... PORT=...` passes both."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - listening everywhere; link to loopback
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port or '8000'}"
+
+
+# The public address in e-mail links, invoices and payment return URLs. Unset, it follows
+# the address the development server listens on (HOST and PORT, as `make run` sets them).
+SITE_URL = (env("SITE_URL") or _run_url(env("HOST", "127.0.0.1"), env("PORT", "8000"))).rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
@@ -61,6 +75,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_ratelimit",
+    "csp",
     "channels",
     "allauth",
     "project.accounts.apps.EmailAddressesConfig",  # allauth.account, relabelled
@@ -83,6 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "project.core.middleware.PermissionsPolicyMiddleware",
     # Before sessions and every view: PostgreSQL text cannot hold NUL.
     "project.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -290,7 +307,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the sign-up e-mail in the browser that signed up logs that browser in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
@@ -400,6 +418,50 @@ HEALTHZ_TIMEOUT_SECONDS = float(env("HEALTHZ_TIMEOUT_SECONDS", "2"))
 # Besides loopback, the addresses or networks (CIDR) that see the checks' error text.
 HEALTHZ_DETAIL_ALLOWED_IPS = env_list("HEALTHZ_DETAIL_ALLOWED_IPS")
 
+# --- Security headers --------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files;
+# an inline <script> must carry nonce="{{ request.csp_nonce }}". Inline event handlers,
+# style attributes, hx-on and eval are refused. CSP_REPORT_ONLY=true reports instead of
+# blocking, to try a change on a running site.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+# Features no page uses are switched off; the check-in scanner uses this site's camera.
+PERMISSIONS_POLICY = {
+    "camera": "(self)",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+    "serial": "()",
+    "bluetooth": "()",
+    "magnetometer": "()",
+    "gyroscope": "()",
+    "accelerometer": "()",
+    "browsing-topics": "()",
+}
+
+# --- Metrics -----------------------------------------------------------------------------
+# /metrics answers a Prometheus scraper that sends `Authorization: Bearer <METRICS_TOKEN>`,
+# or a client from METRICS_ALLOWED_IPS (loopback by default); everyone else gets 403.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+
 # --- Outbox ------------------------------------------------------------------------------
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_STUCK_AFTER_SECONDS = env_int("OUTBOX_STUCK_AFTER_SECONDS", 120)
@@ -418,11 +480,21 @@ LOGGING = {
         },
         "console": {"format": "%(asctime)s %(levelname)-7s %(name)s %(message)s"},
     },
+    "filters": {
+        "skip_server_request_lines": {"()": "project.core.middleware.SkipServerRequestLines"},
+    },
     "handlers": {
         "default": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
     },
     "root": {"handlers": ["default"], "level": LOG_LEVEL},
     "loggers": {
+        # One line per request (tessera.request): the development server's own copy goes,
+        # and so does the copy Django's DEBUG console handler would print again.
+        "django.channels.server": {
+            "handlers": ["default"],
+            "filters": ["skip_server_request_lines"],
+            "propagate": False,
+        },
         "django.db.backends": {"level": "INFO"},
         "daphne": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.

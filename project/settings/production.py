@@ -6,13 +6,22 @@ Everything else comes from the same environment variables as the embedded defaul
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, env_bool, env_int
+from .base import EMAIL_URL, SECRET_KEY, env, env_bool, env_int, env_list
 
 TESSERA_ENV = "production"
 DEBUG = False
 
 if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
+
+# No development defaults (localhost, testserver): links in e-mails are built from the
+# request's host, so a site must name the hosts it answers to.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names (comma-separated).")
+# Without an SMTP server every e-mail, password-reset links included, would go to the log.
+if not EMAIL_URL:
+    raise ImproperlyConfigured("Set EMAIL_HOST (and EMAIL_HOST_USER/PASSWORD) to an SMTP server.")
 
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

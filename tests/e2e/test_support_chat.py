@@ -7,7 +7,6 @@ separate process, so it needs the PostgreSQL test database.
 """
 
 import pytest
-from django.db import connection
 from django.test import Client
 from playwright.sync_api import Browser, expect
 
@@ -15,11 +14,12 @@ from project.accounts.roles import Role
 from project.accounts.tests.factories import UserFactory
 from tests.services.daphne import daphne_server
 
+# daphne serves these tests from another process: the database must be PostgreSQL.
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def site(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("daphne serves this test from another process: set DATABASE_URL (PostgreSQL)")
     with daphne_server() as address:
         yield f"http://{address}"
 

@@ -41,7 +41,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def daphne_server(*, env: dict[str, str] | None = None, timeout: float = 20):
+def daphne_server(*, env: dict[str, str] | None = None, timeout: float = 60):
     """Yield `127.0.0.1:<port>` of a daphne serving project.asgi:application."""
     database_url = shared_database_url()
     if database_url is None:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
@@ -19,15 +19,13 @@ from shop.services.orders import order_transition
 
 from .daphne import daphne_server
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ORIGIN = {"origin": "http://127.0.0.1"}
 
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    if connection.vendor != "postgresql":
-        pytest.skip("daphne runs in another process: needs the PostgreSQL test database")
     with daphne_server(env={"REDIS_URL": settings.REDIS_URL}) as address:
         yield address
 

@@ -22,7 +22,7 @@ from support.tests.factories import MessageFactory, RoomFactory
 
 from .daphne import daphne_server
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 IDLE_SECONDS = 2
 RATE_LIMIT = 5
@@ -30,8 +30,6 @@ RATE_LIMIT = 5
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    if connection.vendor != "postgresql":
-        pytest.skip("daphne runs in another process: needs the PostgreSQL test database")
     env = {
         "REDIS_URL": settings.REDIS_URL,
         "SUPPORT_IDLE_SECONDS": str(IDLE_SECONDS),

@@ -166,3 +166,31 @@ def test_sign_up_sends_a_verification_email_naming_the_site(
     body = mailoutbox[0].body
     assert "Tessera" in body
     assert "/accounts/confirm-email/" in body
+
+
+def test_confirming_the_sign_up_email_logs_the_new_user_in(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "mai@example.com",
+                "password1": "a-long-Pass-42",
+                "password2": "a-long-Pass-42",
+            },
+        )
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    assert client.get("/" + path).status_code == 200
+    response = client.post("/" + path)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+    dashboard = client.get(reverse("dashboards:home"), follow=True)
+    assert dashboard.status_code == 200
+    assert reverse("account_login") not in dashboard.redirect_chain[-1][0]
+    assert dashboard.context["user"].email == "mai@example.com"

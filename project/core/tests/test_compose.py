@@ -558,6 +558,8 @@ def test_release_collectstatic_works_with_production_storage(tmp_path):
     env.update(
         DJANGO_SETTINGS_MODULE="project.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="tessera.example.com",
+        EMAIL_HOST="smtp.example.com",
     )
     result = subprocess.run(
         [sys.executable, "-c", COLLECTSTATIC, str(tmp_path)],

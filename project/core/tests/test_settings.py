@@ -36,7 +36,16 @@ SERVICE_VARS = (
     "EMAIL_HOST",
     "DEBUG",
     "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "HOST",
+    "PORT",
 )
+PRODUCTION = {
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "tessera.example.com",
+    "EMAIL_HOST": "smtp.example.com",
+}
 
 
 def run_python(code_or_args, settings_module, **env_vars):
@@ -87,11 +96,58 @@ def test_check_deploy_is_clean_under_production_settings():
     result = run_python(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         "project.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="tessera.example.com",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["ALLOWED_HOSTS", "EMAIL_HOST"])
+def test_production_refuses_to_start_without_allowed_hosts_or_an_smtp_server(missing):
+    env = {name: value for name, value in PRODUCTION.items() if name != missing}
+    result = run_python(PROBE, "project.settings.production", **env)
+    assert result.returncode != 0
+    assert f"Set {missing}" in result.stderr
+
+
+def test_production_answers_only_its_own_host_names():
+    result = run_python(
+        "import django; from django.conf import settings; django.setup();"
+        "print(settings.ALLOWED_HOSTS, settings.EMAIL_BACKEND)",
+        "project.settings.production",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "['tessera.example.com']",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]
+
+
+def test_make_run_port_reaches_e_mail_links_and_invoices():
+    """`make run PORT=8101`: the server and SITE_URL (e-mail links, the invoice header,
+    payment return URLs) use 8101 unless SITE_URL says otherwise."""
+    # As a user types it, not as a sub-make of `make test` (which would add its own flags).
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+    make = subprocess.run(
+        ["make", "-n", "run", "PORT=8101"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    command = next(line for line in make.stdout.splitlines() if "runserver" in line)
+    assert "runserver 127.0.0.1:8101" in command
+    assert "PORT=8101" in command
+    probe = "from django.conf import settings; print(settings.SITE_URL)"
+    # The command make would run, as the settings see it.
+    served = run_python(probe, "project.settings.local", HOST="127.0.0.1", PORT="8101")
+    everywhere = run_python(probe, "project.settings.local", HOST="0.0.0.0", PORT="8101")  # noqa: S104
+    public = run_python(probe, "project.settings.local", PORT="8101", SITE_URL="https://x.test/")
+    assert served.stdout.strip() == "http://127.0.0.1:8101", served.stderr
+    assert everywhere.stdout.strip() == "http://127.0.0.1:8101"
+    assert public.stdout.strip() == "https://x.test"
 
 
 @pytest.mark.parametrize("settings_module", ["project.settings.local"])
@@ -138,8 +194,7 @@ def test_production_has_no_development_outbox():
     result = run_python(
         DEV_OUTBOX_PROBE,
         "project.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="tessera.example.com",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout.strip().splitlines()[-1])
