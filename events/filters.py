@@ -26,6 +26,7 @@ class EventFilter(django_filters.FilterSet):
     PRICE = [("free", "Free"), ("paid", "Paid")]
 
     q = django_filters.CharFilter(
+        max_length=100,
         method="filter_q",
         label="Search",
         widget=forms.TextInput(
@@ -46,6 +47,7 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.Select(attrs=INPUT),
     )
     city = django_filters.CharFilter(
+        max_length=100,
         method="filter_city",
         label="City",
         widget=forms.TextInput(
@@ -132,6 +134,7 @@ class EventFilter(django_filters.FilterSet):
 
 class AttendeeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
+        max_length=100,
         method="filter_q",
         label="Search",
         widget=forms.TextInput(

@@ -38,6 +38,7 @@ class ProductFilter(django_filters.FilterSet):
     }
 
     q = django_filters.CharFilter(
+        max_length=100,
         method="filter_q",
         label="Search",
         widget=forms.TextInput(
@@ -127,6 +128,7 @@ class StaffProductFilter(django_filters.FilterSet):
     STOCK_CHOICES = [("out", "Out of stock"), ("low", "Low stock"), ("ok", "In stock")]
 
     q = django_filters.CharFilter(
+        max_length=100,
         method="filter_q",
         label="Search",
         widget=forms.TextInput(
@@ -203,6 +205,7 @@ class StockMovementFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": INPUT}),
     )
     q = django_filters.CharFilter(
+        max_length=100,
         method="filter_q",
         label="Product",
         widget=forms.TextInput(

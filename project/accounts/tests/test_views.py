@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from project.accounts.models import Address
 from project.accounts.roles import SESSION_KEY, Role
@@ -22,7 +23,7 @@ def test_profile_shows_the_same_token_as_the_command(client, capsys):
     assert printed in page
     # The profile and the command both say until when it works.
     assert user.ws_token_expires.isoformat() in err
-    assert f'datetime="{user.ws_token_expires.isoformat()}"' in page
+    assert f'datetime="{timezone.localtime(user.ws_token_expires).isoformat()}"' in page
     assert "Valid until" in page
 
 
