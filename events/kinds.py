@@ -25,6 +25,7 @@ class TicketKind(LineKind):
     holds = True
     limited_for_guests = True
     confirms_free_orders = True  # a free registration gets "You are registered" with tickets
+    asks_attendee_names = True  # checkout offers a name per place; `tickets_issue` reads them
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Ticket types of published events whose sales window is open, in one query."""

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from shop.kinds import ATTENDEE_NAME_MAX_LENGTH
 from shop.models import Order
 
 NEW_ADDRESS = "new"
@@ -97,6 +98,47 @@ class PaymentMethodForm(forms.Form):
         if len(methods) == 1 and not self.is_bound and not self.initial.get("payment_method"):
             # Nothing to choose: the only method is preselected.
             self.initial["payment_method"] = methods[0][0]
+
+
+class AttendeeNamesForm(forms.Form):
+    """Optional: one name per unit of the lines whose kind asks for attendee names, labelled
+    with the line's title. `cleaned_data["attendee_names"]` maps a cart line's pk to its
+    names in place order ("" for a blank place, trailing blanks dropped)."""
+
+    def __init__(self, *args, items=(), names=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = names or {}
+        self.places = []  # (item, [bound fields]) per line that asks
+        for item in items:
+            line = item.line
+            given = names.get(str(line.pk)) or []
+            fields = []
+            for place in range(line.quantity):
+                key = f"names-{line.pk}-{place}"
+                self.fields[key] = forms.CharField(
+                    label=f"{item.title} · place {place + 1}" if line.quantity > 1 else item.title,
+                    max_length=ATTENDEE_NAME_MAX_LENGTH,
+                    required=False,
+                    initial=given[place] if place < len(given) else "",
+                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                )
+                fields.append(key)
+            self.places.append((item, fields))
+
+    def line_fields(self):
+        return [(item, [self[key] for key in keys]) for item, keys in self.places]
+
+    def clean(self):
+        data = super().clean()
+        answers = {}
+        for item, keys in self.places:
+            names = [" ".join((data.get(key) or "").split()) for key in keys]
+            while names and not names[-1]:
+                names.pop()
+            if names:
+                answers[str(item.line.pk)] = names
+        data["attendee_names"] = answers
+        return data
 
 
 class OrderStatusForm(forms.Form):

@@ -21,6 +21,10 @@ Contract, per kind:
 - `confirms_free_orders` (optional, default False): an order of nothing but lines of such
   kinds, with nothing to pay, is confirmed by the kinds themselves (e.g. a registration
   e-mail with the tickets), so the shop sends no "payment received" e-mail and no invoice.
+- `asks_attendee_names` (optional, default False): checkout offers one optional name per
+  unit of such a line (e.g. a ticket's holder) and stores them, in place order, in the
+  order line's `data[ATTENDEE_NAMES_KEY]`; a blank place is "". The kind reads them when
+  it fulfils the line.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from .models import OrderLine
+
+
+ATTENDEE_NAMES_KEY = "attendee_names"  # in a line's data, for kinds that ask for names
+ATTENDEE_NAME_MAX_LENGTH = 150
 
 
 class NotAvailable(Exception):
@@ -74,6 +82,8 @@ class LineKind:
     limited_for_guests: ClassVar[bool] = False
     # True: a zero-total order of only this kind's lines gets the kind's own confirmation.
     confirms_free_orders: ClassVar[bool] = False
+    # True: checkout asks (optionally) for one attendee name per unit of the line.
+    asks_attendee_names: ClassVar[bool] = False
 
     def offers(self, refs: list[str]) -> dict[str, Offer]:
         """Offers for the refs that are on sale now; missing refs are not sellable."""

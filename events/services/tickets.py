@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from events.models import Attendee, Event, TicketType, ticket_code
 from project.core.text import single_line
-from shop.kinds import NotAvailable
+from shop.kinds import ATTENDEE_NAMES_KEY, NotAvailable
 
 
 class TicketError(ValueError):
@@ -67,9 +67,6 @@ def ticket_release(*, ticket_type_id: int, quantity: int) -> None:
     TicketType.objects.filter(pk=ticket_type_id).update(
         sold_or_held=Greatest(F("sold_or_held") - quantity, Value(0))
     )
-
-
-ATTENDEE_NAMES_KEY = "attendee_names"  # in the line's data: names given at purchase
 
 
 def attendee_names_clean(names) -> list[str]:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shop.kinds import NotAvailable, kind_get
+from shop.kinds import ATTENDEE_NAME_MAX_LENGTH, ATTENDEE_NAMES_KEY, NotAvailable, kind_get
 from shop.models import Cart, CartLine, Order, OrderLine
 from shop.selectors.cart import offers_for_lines
 
@@ -53,6 +53,32 @@ def _clean_address(delivery_type: str, address: dict | None, physical: bool) -> 
     return delivery_type, address
 
 
+def attendee_names_check(*, lines: list[CartLine], attendee_names: dict | None) -> dict:
+    """The names typed at checkout, by cart line pk (as a string), for lines whose kind asks
+    for them: one a place, in place order, "" for a blank place. Raises CheckoutError on
+    names for other lines, more names than places, names too long or with NUL."""
+    by_pk = {str(line.pk): line for line in lines}
+    cleaned = {}
+    for pk, names in (attendee_names or {}).items():
+        line = by_pk.get(str(pk))
+        if line is None or not getattr(kind_get(line.kind), "asks_attendee_names", False):
+            raise CheckoutError("Names were given for an item that takes none.")
+        if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+            raise CheckoutError("The attendee names could not be read; please type them again.")
+        names = [" ".join(name.split()) for name in names]
+        while names and not names[-1]:
+            names.pop()
+        if len(names) > line.quantity:
+            raise CheckoutError(f"Give at most {line.quantity} names, one a place.")
+        if any(len(name) > ATTENDEE_NAME_MAX_LENGTH for name in names):
+            raise CheckoutError(f"A name can be at most {ATTENDEE_NAME_MAX_LENGTH} characters.")
+        if any("\x00" in name for name in names):
+            raise CheckoutError("A name cannot contain null characters.")
+        if names:
+            cleaned[str(line.pk)] = names
+    return cleaned
+
+
 def order_place(
     *,
     cart: Cart,
@@ -61,8 +87,10 @@ def order_place(
     delivery_type: str,
     shipping_address: dict | None,
     payment_method: str,
+    attendee_names: dict | None = None,
 ) -> Order:
-    """Turn the cart into an order.
+    """Turn the cart into an order. `attendee_names` (optional) are the names typed at
+    checkout, by cart line pk (see `attendee_names_check`); they go on the order lines.
 
     Expiry is settled first (`reservations_expire_due`), so expired holds of other buyers
     never block this one. The kinds' per-customer caps are checked again under the cart lock.
@@ -92,6 +120,7 @@ def order_place(
             delivery_type=delivery_type,
             shipping_address=shipping_address,
             payment_method=payment_method,
+            attendee_names=attendee_names,
         )
     except IntegrityError:
         # A concurrent submit with the same key committed first.
@@ -101,7 +130,9 @@ def order_place(
         return existing
 
 
-def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, payment_method):
+def _place(
+    *, cart, user, idempotency_key, delivery_type, shipping_address, payment_method, attendee_names
+):
     with transaction.atomic():
         cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if cart is None or cart.user_id != user.pk:
@@ -119,6 +150,7 @@ def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, paym
         )
         if not lines:
             raise CheckoutError("Your cart is empty.")
+        names = attendee_names_check(lines=lines, attendee_names=attendee_names)
 
         offers = offers_for_lines(lines)
         problems = []
@@ -206,7 +238,11 @@ def _place(*, cart, user, idempotency_key, delivery_type, shipping_address, paym
                     line_total=offers[(line.kind, line.ref)].unit_price * line.quantity,
                     is_physical=offers[(line.kind, line.ref)].is_physical,
                     organization_id=offers[(line.kind, line.ref)].organization_id,
-                    data=line.data,
+                    data=(
+                        {**line.data, ATTENDEE_NAMES_KEY: names[str(line.pk)]}
+                        if str(line.pk) in names
+                        else line.data
+                    ),
                 )
                 for line in lines
             ]

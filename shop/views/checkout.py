@@ -1,6 +1,7 @@
-"""Checkout steps: 1 cart → 2 address (physical items only) → 3 payment method → 4 review
-→ 5 place. The choices made so far live in the session; the order is written only by the
-last step, in one `order_place` call."""
+"""Checkout steps: 1 cart → 2 address (physical items only) → 3 payment method, with the
+optional attendee names of the lines whose kind asks for them → 4 review → 5 place. The
+choices made so far live in the session; the order is written only by the last step, in one
+`order_place` call."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from project.accounts.services import address_remember
-from shop.forms_checkout import DeliveryForm, PaymentMethodForm
+from shop.forms_checkout import AttendeeNamesForm, DeliveryForm, PaymentMethodForm
 from shop.models import Order
 from shop.payments.base import PaymentError
 from shop.payments.services import payment_start as payment_start_service
@@ -64,12 +65,34 @@ def checkout_view(view):
         state = _state(request)
         if state.get("cart_id") != cart.pk:
             state = _save_state(request, cart_id=cart.pk, idempotency_key="")
-            for key in ("delivery_type", "shipping_address", "remember_address", "payment_method"):
+            for key in (
+                "delivery_type",
+                "shipping_address",
+                "remember_address",
+                "payment_method",
+                "attendee_names",
+            ):
                 state.pop(key, None)
             request.session[SESSION_KEY] = state
         return view(request, cart, summary, state, *args, **kwargs)
 
     return wrapper
+
+
+def _naming_items(summary) -> list:
+    return [item for item in summary.items if item.kind and item.kind.asks_attendee_names]
+
+
+def _attendee_names(summary, state) -> dict[str, list[str]]:
+    """The names chosen at step 3 that still fit the cart: lines removed since drop theirs,
+    and a line made smaller keeps the names of its first places."""
+    given = state.get("attendee_names") or {}
+    names = {}
+    for item in _naming_items(summary):
+        kept = list(given.get(str(item.line.pk)) or [])[: item.line.quantity]
+        if any(kept):
+            names[str(item.line.pk)] = kept
+    return names
 
 
 def _steps(summary, current: str) -> list[dict]:
@@ -140,14 +163,24 @@ def checkout_payment(request, cart, summary, state):
         methods=methods,
         initial={"payment_method": state.get("payment_method")},
     )
-    if request.method == "POST" and form.is_valid():
-        _save_state(request, payment_method=form.cleaned_data["payment_method"])
+    names_form = AttendeeNamesForm(
+        request.POST or None,
+        items=_naming_items(summary),
+        names=_attendee_names(summary, state),
+    )
+    if request.method == "POST" and form.is_valid() and names_form.is_valid():
+        _save_state(
+            request,
+            payment_method=form.cleaned_data["payment_method"],
+            attendee_names=names_form.cleaned_data["attendee_names"],
+        )
         return redirect("shop:checkout_review")
     return render(
         request,
         "shop/checkout/payment.html",
         {
             "form": form,
+            "names_form": names_form,
             "summary": summary,
             "steps": _steps(summary, "payment"),
             "no_methods": not methods,
@@ -170,6 +203,7 @@ def checkout_review(request, cart, summary, state):
     _save_state(request, idempotency_key=key)
     from shop.services.emails import address_lines
 
+    names = _attendee_names(summary, state)
     return render(
         request,
         "shop/checkout/review.html",
@@ -182,6 +216,9 @@ def checkout_review(request, cart, summary, state):
             "address_lines": address_lines(state.get("shipping_address") or {}),
             "pickup_location": settings.SHOP_PICKUP_LOCATION,
             "method_label": dict(payment_methods()).get(state.get("payment_method"), ""),
+            "attendee_names": [
+                (item, names.get(str(item.line.pk)) or []) for item in _naming_items(summary)
+            ],
         },
     )
 
@@ -208,6 +245,7 @@ def _place(request, cart, summary, state, *, key: str):
             delivery_type=state.get("delivery_type") or Order.Delivery.NONE,
             shipping_address=state.get("shipping_address") or {},
             payment_method=state.get("payment_method") or "",
+            attendee_names=_attendee_names(summary, state),
         )
     except CheckoutError as exc:
         messages.error(request, str(exc))
