@@ -22,12 +22,13 @@ from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("tessera.cache")
 
-_REDIS_ERRORS = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError, socket.timeout)
+# RedisError covers refused writes too (READONLY during a failover, MISCONF), which must
+# fall back like a dead server instead of escaping as a 500.
+_REDIS_ERRORS = (ConnectionInterrupted, RedisError, socket.timeout)
 
 # Dirty keys remembered per outage; beyond this the oldest are not cleaned up (logged).
 _DIRTY_LIMIT = 50_000

@@ -2,12 +2,21 @@
 and the refusal of NUL characters before anything reads them."""
 
 import logging
+import re
 import time
 import uuid
 
 from django.conf import settings
 
 logger = logging.getLogger("tessera.request")
+
+# Paths that carry a secret (a password-reset or e-mail confirmation key) are logged with
+# the secret masked: whoever reads the logs must not be able to use the link.
+_SECRET_PATHS = re.compile(r"^(/accounts/(?:password/reset/key|confirm-email)/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return _SECRET_PATHS.sub(r"\1***", path)
 
 
 class RequestLogMiddleware:
@@ -21,16 +30,17 @@ class RequestLogMiddleware:
         if request.path not in ("/healthz", "/metrics") and not request.path.startswith("/static/"):
             user = getattr(request, "user", None)
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            path = loggable_path(request.path)
             logger.info(
                 "%s %s %s %sms",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 duration_ms,
                 extra={
                     "request_id": request.request_id,
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": duration_ms,
                     "user_id": user.pk if user is not None and user.is_authenticated else None,

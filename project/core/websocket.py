@@ -151,9 +151,42 @@ class OutageCloseMiddleware:
             return None
 
 
+class HandshakeGuardMiddleware:
+    """Refuses, before any consumer runs, a handshake whose path or query carries NUL
+    (PostgreSQL text cannot hold it, so a lookup would raise) and, with
+    MFA_REQUIRED_FOR_STAFF on, one from an account whose role needs TOTP but that has not
+    set it up: the same rule `MfaRequiredMiddleware` applies to pages."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        query = scope.get("query_string", b"").lower()
+        if "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query:
+            await send({"type": "websocket.close", "code": CLOSE_BAD_HANDSHAKE})
+            return None
+        if settings.MFA_REQUIRED_FOR_STAFF and await _mfa_missing(scope.get("user")):
+            await send({"type": "websocket.close", "code": CLOSE_MFA_REQUIRED})
+            return None
+        return await self.inner(scope, receive, send)
+
+
+CLOSE_BAD_HANDSHAKE = 4400
+CLOSE_MFA_REQUIRED = 4003
+
+
+@database_sync_to_async
+def _mfa_missing(user) -> bool:
+    from project.accounts.mfa import mfa_has_totp, mfa_required
+
+    return user is not None and mfa_required(user) and not mfa_has_totp(user)
+
+
 def websocket_stack(inner):
     return OutageCloseMiddleware(
-        SiteOriginValidator(AuthMiddlewareStack(TokenAuthMiddleware(inner)))
+        SiteOriginValidator(
+            AuthMiddlewareStack(TokenAuthMiddleware(HandshakeGuardMiddleware(inner)))
+        )
     )
 
 

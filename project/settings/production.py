@@ -58,3 +58,4 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 if TRUSTED_PROXY_COUNT:
     ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
     RATELIMIT_IP_META_KEY = "project.core.ratelimit.client_ip"
+DEV_OUTBOX_ENABLED = False  # reset links must never be kept for the development mailbox

@@ -226,3 +226,24 @@ def test_websocket_handshake_closes_with_1013_during_an_outage(redis, fault):
     assert output == {"type": "websocket.close", "code": 1013}
     print(f"websocket handshake with a {fault} Redis closed in {elapsed:.2f} s")
     assert elapsed < 4
+
+
+@pytest.mark.django_db
+def test_a_redis_that_refuses_writes_falls_back_instead_of_failing_pages(client, redis, settings):
+    """A failover leaves Redis read-only (READONLY): pages keep working from memory, and
+    the retries after the fallback window (cleaning up what changed) fail quietly too."""
+    import redis as redis_py
+
+    settings.REDIS_RETRY_SECONDS = 0
+
+    connection = redis_py.Redis.from_url(redis.url)
+    # A replica of a server that isn't there answers every write with READONLY.
+    connection.execute_command("REPLICAOF", "127.0.0.1", "1")
+    try:
+        user = UserFactory(verified=True)
+        assert sign_in(client, user).status_code == 302
+        for _ in range(3):
+            assert client.get(reverse("shop:product_list")).status_code == 200
+            assert client.get(reverse("dashboards:home"), follow=True).status_code == 200
+    finally:
+        connection.execute_command("REPLICAOF", "NO", "ONE")

@@ -55,3 +55,13 @@ def test_make_run_logs_each_request_once(tmp_path):
     requests = [line for line in log.read_text().splitlines() if "GET /" in line]
     assert len(requests) == 2, requests
     assert all("tessera.request" in line for line in requests)
+
+
+def test_reset_and_confirmation_keys_never_reach_the_log(client, caplog, db):
+    caplog.set_level("INFO", logger="tessera.request")
+    client.get("/accounts/password/reset/key/4-secretkey123/")
+    client.get("/accounts/confirm-email/Mzk:1tsecret:abc/")
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "/accounts/password/reset/key/***" in logged
+    assert "/accounts/confirm-email/***" in logged
+    assert "secret" not in logged

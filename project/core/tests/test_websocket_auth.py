@@ -241,3 +241,23 @@ def test_expired_or_forged_tickets_are_refused(settings):
     settings.WS_TICKET_SECONDS = 60
     forged = ws_ticket_issue(user=user).rsplit(".", 1)[0] + ".00"
     assert connect(f"/ws/notifications/?ticket={forged}", headers=LOCAL_ORIGIN)[0] is False
+
+
+def test_nul_in_the_socket_path_or_query_is_refused_not_an_error():
+    user = UserFactory()
+    token = ws_token_for(user)
+    for path in ("/ws/orders/%00/", f"/ws/notifications/?token={token}&x=%00"):
+        connected, _, _ = connect(path, headers=LOCAL_ORIGIN)
+        assert connected is False, path
+
+
+def test_staff_without_totp_cannot_open_sockets_when_mfa_is_required(settings):
+    from project.accounts.roles import Role
+
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    staff = UserFactory(roles=[Role.STAFF])
+    customer = UserFactory()
+    refused, _, _ = connect(f"/ws/notifications/?token={ws_token_for(staff)}", LOCAL_ORIGIN)
+    # Control: the same handshake for a role that needs no TOTP.
+    admitted, _, _ = connect(f"/ws/notifications/?token={ws_token_for(customer)}", LOCAL_ORIGIN)
+    assert (refused, admitted) == (False, True)
