@@ -64,29 +64,23 @@ class LoginForm(CaptchaWhenThrottledMixin, allauth_forms.LoginForm):
         self._add_captcha_when_throttled(self.request)
 
 
-class SignupForm(CaptchaWhenThrottledMixin, allauth_forms.SignupForm):
+class AttemptCountedMixin(CaptchaWhenThrottledMixin):
+    """Sign-up and password reset: every submission counts as an attempt of its address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_captcha_when_throttled(allauth_context.request)
+
+    def clean(self):
+        from .throttle import attempt_record
+
+        attempt_record(action=self.throttle_action, request=allauth_context.request)
+        return super().clean()
+
+
+class SignupForm(AttemptCountedMixin, allauth_forms.SignupForm):
     throttle_action = "signup"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._add_captcha_when_throttled(allauth_context.request)
 
-    def clean(self):
-        from .throttle import attempt_record
-
-        attempt_record(action=self.throttle_action, request=allauth_context.request)
-        return super().clean()
-
-
-class ResetPasswordForm(CaptchaWhenThrottledMixin, allauth_forms.ResetPasswordForm):
+class ResetPasswordForm(AttemptCountedMixin, allauth_forms.ResetPasswordForm):
     throttle_action = "reset"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._add_captcha_when_throttled(allauth_context.request)
-
-    def clean(self):
-        from .throttle import attempt_record
-
-        attempt_record(action=self.throttle_action, request=allauth_context.request)
-        return super().clean()
