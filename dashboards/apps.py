@@ -6,8 +6,11 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Dashboards"
 
     def ready(self):
+        from shop.order_page import order_section_register
         from shop.signals import order_status_changed
 
         from .broadcast import on_order_status_changed
 
         order_status_changed.connect(on_order_status_changed, dispatch_uid="dashboards.order")
+        # The live panel (progress, assignee) on the customer's order page.
+        order_section_register("dashboards/order_panel.html")
