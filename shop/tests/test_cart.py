@@ -367,7 +367,7 @@ def test_cart_page_changes_quantity_and_removes_with_htmx(client):
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="cart-body"')
-    assert "4,000" in body
+    assert "4.000" in body
     assert "cart-changed" in response["HX-Trigger"]
     assert stock(product) == 6
 

@@ -227,7 +227,7 @@ def test_checkout_steps_for_a_physical_order_with_a_saved_address(client, buyer)
 
     review = client.get(reverse("shop:checkout_review"))
     text = review.content.decode()
-    assert "500,000 VND" in text and "An Nguyen" in text
+    assert "500.000 ₫" in text and "An Nguyen" in text
     key = review.context["idempotency_key"]
 
     response = client.post(reverse("shop:checkout_place"), {"idempotency_key": key})

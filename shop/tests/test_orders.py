@@ -216,7 +216,7 @@ def test_emails_for_pending_paid_shipped_and_canceled(
         assert "Walnut case" in message.body and "Walnut case" in html
         assert "/orders/TS-" in message.body and "/orders/TS-" in html
     paid = mailoutbox[1]
-    assert "500,000 VND" in paid.body and "1 Le Loi" in paid.alternatives[0][0]
+    assert "500.000 ₫" in paid.body and "1 Le Loi" in paid.alternatives[0][0]
     ((name, content, mimetype),) = paid.attachments
     assert name == f"invoice-{order.number}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
@@ -246,7 +246,7 @@ def test_invoice_pdf_holds_the_number_lines_and_totals(user, product, seat_kind)
     text = pdf_text(invoice_pdf(order=order))
     assert order.number in text
     assert "Walnut case" in text and "Switch lubing workshop" in text
-    assert "650,000" in text and "VND" in text
+    assert "650.000 ₫" in text
     assert "PAID" in text
 
 

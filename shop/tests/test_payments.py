@@ -265,7 +265,7 @@ def test_sandbox_shows_the_order_and_both_buttons(client):
     payment = _start_mock(client, order)
     page = client.get(reverse("shop:mock_sandbox", args=[payment.reference]))
     assert order.number in page.text
-    assert "500,000 VND" in page.text
+    assert "500.000 ₫" in page.text
     assert ">Approve</button>" in page.text and ">Decline</button>" in page.text
 
 

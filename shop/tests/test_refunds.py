@@ -64,7 +64,7 @@ def test_full_refund_restocks_everything_and_refunds_the_money(
     assert StockMovement.objects.filter(kind="in", reason__contains=order.number).count() == 2
     email = mailoutbox[-1]
     assert email.subject == f"Refund for order {order.number}"
-    assert "600,000 VND" in email.body and "Customer changed their mind" in email.alternatives[0][0]
+    assert "600.000 ₫" in email.body and "Customer changed their mind" in email.alternatives[0][0]
     assert sum(1 for message in mailoutbox if message.subject.startswith("Refund")) == 1
 
 
@@ -325,7 +325,7 @@ def test_each_refund_gets_a_numbered_credit_note_linked_and_attached(
     text = _pdf_text(data)
     assert "Credit note" in text and f"CN-{order.number}-1" in text
     assert f"Corrects invoice {order.number}" in text
-    assert "Keycaps" in text and "200,000" in text and "Dented" in text
+    assert "Keycaps" in text and "200.000" in text and "Dented" in text
     assert "credit note for this refund is attached" in email.body
     assert f"credit-note-CN-{order.number}-2.pdf" == mailoutbox[-1].attachments[0][0]
 
@@ -337,7 +337,7 @@ def test_each_refund_gets_a_numbered_credit_note_linked_and_attached(
     response = client.get(reverse("shop:order_credit_note", args=[order.number, second.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert (
-        "50,000" in _pdf_text(response.content)
+        "50.000" in _pdf_text(response.content)
         and f"CN-{order.number}-2" in response["Content-Disposition"]
     )
 

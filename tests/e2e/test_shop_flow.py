@@ -55,10 +55,10 @@ def test_guest_cart_login_checkout_pay_and_invoice(site, page: Page):
     line = page.get_by_test_id("cart-line")
     expect(line).to_contain_text("Walnut case")
     expect(line).to_contain_text("Reserved for you")
-    expect(page.get_by_test_id("cart-total")).to_have_text("2,500,000 VND")
+    expect(page.get_by_test_id("cart-total")).to_have_text("2.500.000 ₫")
     # One less with HTMX: the line, the totals and the mini-cart follow.
     page.get_by_role("button", name="One less Walnut case").click()
-    expect(page.get_by_test_id("cart-total")).to_have_text("1,250,000 VND")
+    expect(page.get_by_test_id("cart-total")).to_have_text("1.250.000 ₫")
     expect(page.get_by_test_id("mini-cart-count")).to_have_text("1")
 
     # Check out: delivery, payment method, review, place.
@@ -67,11 +67,11 @@ def test_guest_cart_login_checkout_pay_and_invoice(site, page: Page):
     page.get_by_role("button", name="Continue to payment").click()
     page.get_by_label(re.compile("Test payment")).check()
     page.get_by_role("button", name="Review your order").click()
-    expect(page.get_by_test_id("review-total")).to_have_text("1,250,000 VND")
+    expect(page.get_by_test_id("review-total")).to_have_text("1.250.000 ₫")
     page.get_by_role("button", name="Place order").click()
 
     # The mock sandbox: approve.
-    expect(page.get_by_test_id("sandbox-amount")).to_have_text("1,250,000 VND")
+    expect(page.get_by_test_id("sandbox-amount")).to_have_text("1.250.000 ₫")
     number = page.get_by_test_id("sandbox-order").inner_text()
     assert re.fullmatch(r"TS-\d{4}-\d{6}", number)
     page.get_by_role("button", name="Approve").click()
@@ -103,7 +103,7 @@ def test_cart_page_at_phone_width(site, page: Page):
     expect(page.get_by_test_id("cart-line")).to_have_count(2)
     assert_no_horizontal_scroll(page)
     page.get_by_role("button", name="One more Brass plate").click()
-    expect(page.get_by_test_id("cart-total")).to_have_text("37,500,000 VND")
+    expect(page.get_by_test_id("cart-total")).to_have_text("37.500.000 ₫")
     page.get_by_role("button", name="Remove Brass plate").click()
     expect(page.get_by_test_id("cart-line")).to_have_count(1)
     expect(page.get_by_test_id("mini-cart-count")).to_have_text("1")

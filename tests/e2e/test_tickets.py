@@ -57,7 +57,7 @@ def test_buy_two_tickets_download_one_and_check_it_in_on_a_phone(
     page.get_by_role("link", name="Check out").click()
     page.get_by_label(re.compile("Test payment")).check()
     page.get_by_role("button", name="Review your order").click()
-    expect(page.get_by_test_id("review-total")).to_have_text("500,000 VND")
+    expect(page.get_by_test_id("review-total")).to_have_text("500.000 ₫")
     page.get_by_role("button", name="Place order").click()
     page.get_by_role("button", name="Approve").click()
     page.get_by_role("link", name="View your order").click()
