@@ -27,7 +27,7 @@ class TicketKind(LineKind):
     confirms_free_orders = True  # a free registration gets "You are registered" with tickets
     asks_attendee_names = True  # checkout offers a name per place; `tickets_issue` reads them
 
-    def offers(self, refs: list[str]) -> dict[str, Offer]:
+    def offers(self, refs: list[str], *, buyer=None) -> dict[str, Offer]:
         """Ticket types of published events whose sales window is open, in one query."""
         from .models import Event, TicketType
         from .services.tickets import ticket_type_id

@@ -5,15 +5,29 @@ A cart or order line names its kind (`"product"`, `"ticket"`, `"build"`, `"boost
 only ever talks to a kind through this contract, and never imports the apps that
 implement one: each app registers its kind in its `AppConfig.ready()`.
 
+`ref` always names an immutable row the kind owns. For a configurable thing (a build
+spec, a boost quote, a tariff quote) it is a frozen configuration row, so two different
+configurations are two lines and the same configuration added twice increments one line.
+
 Contract, per kind:
-- `offers(refs)`: what each ref sells for right now (title, price, availability, ...).
+- `offers(refs, *, buyer=None)`: what each ref sells for right now (title, price,
+  availability, ...), possibly per buyer (a missing ref is not sellable to that buyer).
   One call per kind per page, so list pages keep a constant number of queries.
+- `parts(ref, quantity)` (optional): a composite kind returns the `Part`s one line needs;
+  the core's reservation module holds, releases and refunds them, not the kind. `None`
+  (the default) means the line is its own single part.
 - `hold(ref, quantity)`: reserve `quantity` atomically or raise `NotAvailable`.
   Implementations use a conditional UPDATE or `select_for_update`; state the lock.
 - `release(ref, quantity)`: give a hold (or an unpaid order's reservation) back.
-- `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...).
+- `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...). Raise
+  `FulfilRefused` when the line can no longer be delivered: the payment is kept as
+  unapplied and refunded. Side effects that must survive a crash (e.g. the "Your tickets"
+  e-mail) are written here, in the paying transaction (outbox), not after commit.
 - `refund(order_line, quantity)`: undo `quantity` units of a paid line (restock, cancel
-  tickets, ...). Money is handled by the core; this is only the goods.
+  tickets, ...). Money is handled by the core; this is only the goods. Raise
+  `RefundRefused` when the goods cannot be taken back (e.g. a completed boost).
+- `progress(order_lines)` (optional): `LineProgress` per line pk for the live order panel
+  (stage, percent, assignee). Lines a kind does not report follow the order's status.
 - `line_links(order_lines)` (optional): links shown under the lines on the order page.
 - `customer_caps(ref)` (optional): how many units of `ref` and its siblings one customer
   may have in all (cart, unpaid and paid orders), e.g. per ticket type and per event.
@@ -33,6 +47,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from project.core.errors import AppError
+
 if TYPE_CHECKING:
     from .models import OrderLine
 
@@ -41,12 +57,48 @@ ATTENDEE_NAMES_KEY = "attendee_names"  # in a line's data, for kinds that ask fo
 ATTENDEE_NAME_MAX_LENGTH = 150
 
 
-class NotAvailable(Exception):
+class NotAvailable(AppError):
     """The kind cannot provide the quantity asked for. `available` is what it can."""
+
+    code = "not_available"
 
     def __init__(self, message: str, *, available: int = 0):
         super().__init__(message)
         self.available = available
+
+
+class FulfilRefused(AppError):
+    """A paid line cannot be delivered any more (its event was canceled, its plan
+    period was already paid, ...). The core keeps the payment as unapplied, flags the
+    order and refunds it; the message says why."""
+
+    code = "fulfil_refused"
+
+
+class RefundRefused(AppError):
+    """The goods of a paid line cannot be taken back (a completed boost, a used ticket);
+    the message says why and no money moves."""
+
+    code = "refund_refused"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing a composite line needs: `quantity` units of `kind`'s `ref`."""
+
+    kind: str
+    ref: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """Where the work on one paid line stands, for the live order panel."""
+
+    stage: str  # a short machine name, e.g. "in_progress"
+    label: str  # what the customer reads, e.g. "In progress: Gold II → Platinum IV"
+    percent: int | None = None  # 0..100, None when the kind cannot tell
+    assignee: str = ""  # the public name of who does the work, "" when nobody yet
 
 
 @dataclass(frozen=True)
@@ -85,12 +137,21 @@ class LineKind:
     # True: checkout asks (optionally) for one attendee name per unit of the line.
     asks_attendee_names: ClassVar[bool] = False
 
-    def offers(self, refs: list[str]) -> dict[str, Offer]:
-        """Offers for the refs that are on sale now; missing refs are not sellable."""
+    def offers(self, refs: list[str], *, buyer=None) -> dict[str, Offer]:
+        """Offers for the refs that are on sale now (to `buyer`, a user or None for a
+        guest); missing refs are not sellable."""
         raise NotImplementedError
 
-    def offer(self, ref: str) -> Offer | None:
-        return self.offers([ref]).get(ref)
+    def offer(self, ref: str, *, buyer=None) -> Offer | None:
+        return self.offers([ref], buyer=buyer).get(ref)
+
+    def parts(self, ref: str, quantity: int) -> list[Part] | None:
+        """The parts `quantity` units of a composite `ref` need; None: not composite."""
+        return None
+
+    def progress(self, *, order_lines: list[OrderLine]) -> dict[int, LineProgress]:
+        """Progress of paid lines by line pk; lines left out follow the order status."""
+        return {}
 
     def hold(self, *, ref: str, quantity: int, user=None) -> None:
         raise NotImplementedError

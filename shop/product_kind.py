@@ -22,7 +22,7 @@ class ProductKind(LineKind):
     label = "Product"
     holds = True
 
-    def offers(self, refs: list[str]) -> dict[str, Offer]:
+    def offers(self, refs: list[str], *, buyer=None) -> dict[str, Offer]:
         """Active products among `refs`, in one query."""
         from .models import Product
 

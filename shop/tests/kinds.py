@@ -32,7 +32,7 @@ class SeatKind(LineKind):
     fulfilled: list[int] = field(default_factory=list)
     refunded: list[tuple[int, int]] = field(default_factory=list)
 
-    def offers(self, refs):
+    def offers(self, refs, *, buyer=None):
         self.offers_calls += 1
         return {
             ref: Offer(
