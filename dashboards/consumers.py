@@ -3,6 +3,7 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from project.accounts.access import SOCKET_CLOSE_NOT_FOUND, socket_access
 from project.core.websocket import JsonFramesMixin
 from shop.models import Order
 from shop.services.orders import order_expire_overdue, order_is_overdue
@@ -27,11 +28,13 @@ class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     receive_only = "This socket only sends updates."
 
     async def connect(self):
+        if not await socket_access(self):
+            return
         number = self.scope["url_route"]["kwargs"]["number"]
         snapshot = await _authorized_snapshot(self.scope["user"], number)
         if snapshot is None:
             # Unknown order and someone else's order look the same.
-            await self.close(code=4404)
+            await self.close(code=SOCKET_CLOSE_NOT_FOUND)
             return
         self.group = order_group(number)
         await self.channel_layer.group_add(self.group, self.channel_name)

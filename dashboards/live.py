@@ -3,7 +3,7 @@
 Kept apart from the consumer so views (first render) and the socket show the same thing.
 """
 
-from project.accounts.roles import Role, user_roles
+from project.accounts.roles import Perm
 from shop.models import Order
 
 # Shop orders have no work-in-progress of their own; their progress follows the status.
@@ -17,7 +17,8 @@ STATUS_PROGRESS = {
     Order.Status.REFUNDED: 0,
 }
 
-WATCHER_ROLES = {Role.STAFF, Role.MANAGER, Role.ADMIN}
+# Who may follow any order: the roles that see every order (staff, managers, admins).
+WATCHER_PERMISSION = Perm.ORDERS_VIEW
 
 
 def order_group(number: str) -> str:
@@ -27,9 +28,7 @@ def order_group(number: str) -> str:
 def order_can_follow(*, user, order: Order) -> bool:
     if not user.is_authenticated:
         return False
-    if order.user_id == user.pk or user.is_superuser:
-        return True
-    return bool(WATCHER_ROLES.intersection(user_roles(user)))
+    return order.user_id == user.pk or user.has_perm(WATCHER_PERMISSION)
 
 
 def order_snapshot(order: Order) -> dict:
