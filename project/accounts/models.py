@@ -1,4 +1,4 @@
-"""The user (e-mail login), saved shipping addresses, the back-office permissions."""
+"""The user (e-mail login) with the back-office permissions, saved shipping addresses."""
 
 import secrets
 
@@ -62,6 +62,18 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        # What the site's staff, manager and booster pages check (`roles.Perm`, through
+        # `project.accounts.access`); role groups carry them. None opens the Django admin.
+        permissions = [
+            ("catalog_change", "Edit products, categories and stock on the staff pages"),
+            ("orders_view", "See every order, its invoice and credit notes, follow it live"),
+            ("orders_change", "Change an order's status, refund it, retry a refund"),
+            ("support_answer", "Take and answer support conversations from the queue"),
+            ("support_supervise", "Hand support conversations over and watch any of them"),
+            ("dashboard_staff", "Open the staff dashboard"),
+            ("dashboard_manager", "Open the manager dashboard"),
+            ("dashboard_booster", "Open the booster dashboard"),
+        ]
 
     def __str__(self):
         return self.email
@@ -107,27 +119,3 @@ class Address(models.Model):
     def as_lines(self) -> list[str]:
         lines = [self.recipient, self.line1, self.line2, f"{self.postcode} {self.city}".strip()]
         return [line for line in lines if line] + [self.country]
-
-
-class BackOffice(models.Model):
-    """No table: it only holds the permissions that the site's staff, manager and booster
-    pages check (see `project.accounts.access`). Role groups carry them through
-    `roles.ROLE_PERMISSIONS`; none of them opens anything in the Django admin."""
-
-    class Meta:
-        managed = False
-        default_permissions = ()
-        verbose_name = _("back office")
-        permissions = [
-            ("catalog_change", "Edit products, categories and stock on the staff pages"),
-            ("orders_view", "See every order, its invoice and credit notes, follow it live"),
-            ("orders_change", "Change an order's status, refund it, retry a refund"),
-            ("support_answer", "Take and answer support conversations from the queue"),
-            ("support_supervise", "Hand support conversations over and watch any of them"),
-            ("dashboard_staff", "Open the staff dashboard"),
-            ("dashboard_manager", "Open the manager dashboard"),
-            ("dashboard_booster", "Open the booster dashboard"),
-        ]
-
-    def __str__(self):
-        return str(self._meta.verbose_name)

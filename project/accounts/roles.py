@@ -25,9 +25,10 @@ class Role(models.TextChoices):
 
 
 class Perm(StrEnum):
-    """What the site's staff, manager and booster pages and sockets require (held by
-    `models.BackOffice`, so none of them opens anything in the Django admin). Pages check
-    these through `project.accounts.access`, never a role name."""
+    """What the site's staff, manager and booster pages and sockets require: custom
+    permissions declared on the user model (`User.Meta.permissions`), so none of them opens
+    anything in the Django admin. Pages check them through `project.accounts.access`,
+    never a role name."""
 
     CATALOG_CHANGE = "accounts.catalog_change"
     ORDERS_VIEW = "accounts.orders_view"
