@@ -6,8 +6,8 @@ The answer depends only on the user and the permissions, never on the active rol
 
 - Signed out: the sign-in page, then back (a socket's handshake is refused, 4003).
 - Signed in, holding none of the back-office permissions (customers, organizers): 404,
-  the page does not exist for them, as an organizer page of another organization does
-  not. A socket is closed with 4404.
+  the page does not exist for them, as another organization's pages do not for an
+  organizer. A socket is closed with 4404.
 - Signed in, holding some back-office permission but not all of the page's (a booster
   on the staff catalog, a manager on a refund): 403 with the roles that have it, since
   these people know the back office exists. A socket is closed with 4003.
