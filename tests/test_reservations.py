@@ -1,6 +1,6 @@
 """The reservation module with a composite line (the test-only bundle kind): a cart merge
 that cannot hold a bundle leaves none of its parts reserved, an order created without a
-cart (a renewal), per-buyer offers, and configurations as lines."""
+cart (a renewal), per-buyer offers, configurations as lines, and a kind refusing a refund."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from decimal import Decimal
 import pytest
 
 from project.accounts.tests.factories import UserFactory
+from shop.kinds import LineKind, Offer, RefundRefused, kind_register, kind_unregister
 from shop.models import Cart, CartLine, Order, Product
 from shop.services.cart import CartError, cart_add, cart_merge
 from shop.services.checkout import OrderItem, order_create
+from shop.services.refunds import RefundError, order_refund
 from shop.tests.factories import ProductFactory
+from shop.tests.kinds import pay
 from tests.bundles.models import Bundle, BundlePart
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,47 @@ def test_the_same_configuration_twice_is_one_line_another_is_a_second_line():
         ("Two switches", 1),
     ]
     assert reserved(product) == 4
+
+
+class _DoneJobKind(LineKind):
+    """A service line whose work is done once paid (as a completed boost): no stock, and
+    its goods cannot be taken back."""
+
+    code = "done_job"
+    label = "Job"
+    holds = False
+
+    def offers(self, refs, *, buyer=None):
+        return {
+            ref: Offer(title="Rank boost", unit_price=Decimal("90000"), currency="VND")
+            for ref in refs
+        }
+
+    def refund(self, *, order_line, quantity, actor=None):
+        raise RefundRefused("This boost is completed; it cannot be refunded.")
+
+
+@pytest.fixture
+def done_job_kind():
+    kind_register(_DoneJobKind())
+    yield
+    kind_unregister(_DoneJobKind.code)
+
+
+def test_a_kind_that_refuses_a_refund_stops_it_with_its_message(done_job_kind):
+    product = ProductFactory(stock=5)
+    order = order_create(
+        user=UserFactory(),
+        items=[OrderItem("done_job", "quote-1", 1), OrderItem("product", str(product.pk), 1)],
+        idempotency_key="boost-1",
+        delivery_type="pickup",
+    )
+    pay(order)
+
+    with pytest.raises(RefundError, match="This boost is completed; it cannot be refunded."):
+        order_refund(order=order, actor=UserFactory(), reason="Asked for it")
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert not order.refunds.exists()
+    assert Product.objects.values_list("stock", flat=True).get(pk=product.pk) == 4
