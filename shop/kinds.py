@@ -20,7 +20,10 @@ Contract, per kind:
   and data, the part's kind, ref and quantity). `None` (the default) means the line is its
   own single part.
 - `hold(ref, quantity)`: reserve `quantity` atomically or raise `NotAvailable`.
-  Implementations use a conditional UPDATE or `select_for_update`; state the lock.
+  Implementations use a conditional UPDATE or `select_for_update`; state the lock. Only
+  the core's reservation module calls it (never another kind), inside a savepoint, with
+  every part of the operation in one (kind, ref) order. `holds_unlocked()` is the
+  race-control tests' switch to a read-check-write without the lock.
 - `release(ref, quantity)`: give a hold (or an unpaid order's reservation) back.
 - `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...). The core
   calls it once per line (it records that on the line) inside the paying transaction. Raise

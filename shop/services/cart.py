@@ -20,7 +20,8 @@ line, a change cannot race checkout, and `hold_expire_overdue` (which skips lock
 cannot give back a hold a request is working on. A user has one active cart, and every path
 that adds to what a customer holds (add, quantity change, merge, checkout, free
 registration) locks it before counting, so the per-customer caps are checked and taken in
-one step per customer. The kinds lock their own stock rows.
+one step per customer. Holds and releases go through `reservations` (a line's parts, in
+the global (kind, ref) order, all or nothing); the kinds lock their own stock rows.
 """
 
 from __future__ import annotations
