@@ -1,4 +1,5 @@
-"""`/ws/orders/<order_number>/`: a snapshot on connect, then every committed change."""
+"""`/ws/orders/<order_number>/`: the panel's HTML fragment on connect, then after every
+committed change (see dashboards.live.order_fragment)."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -7,11 +8,11 @@ from project.core.websocket import JsonFramesMixin
 from shop.models import Order
 from shop.services.orders import order_expire_overdue, order_is_overdue
 
-from .live import order_can_follow, order_group, order_snapshot
+from .live import order_can_follow, order_fragment, order_group
 
 
 @database_sync_to_async
-def _authorized_snapshot(user, number):
+def _authorized_fragment(user, number):
     order = Order.objects.filter(number=number).first()
     if order is None or not order_can_follow(user=user, order=order):
         return None
@@ -19,28 +20,28 @@ def _authorized_snapshot(user, number):
         # Past its pay-by time the order is expired, whether or not the sweep has run.
         order_expire_overdue(pks=[order.pk])
         order.refresh_from_db()
-    return order_snapshot(order)
+    return order_fragment(order)
 
 
 class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
-    # Whatever arrives (JSON, text or bytes) gets the same answer; nothing is parsed.
+    # Whatever arrives (JSON, text or bytes) gets the same JSON error; nothing is parsed.
     receive_only = "This socket only sends updates."
 
     async def connect(self):
         number = self.scope["url_route"]["kwargs"]["number"]
-        snapshot = await _authorized_snapshot(self.scope["user"], number)
-        if snapshot is None:
+        fragment = await _authorized_fragment(self.scope["user"], number)
+        if fragment is None:
             # Unknown order and someone else's order look the same.
             await self.close(code=4404)
             return
         self.group = order_group(number)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json(snapshot)
+        await self.send(text_data=fragment)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def order_update(self, event):
-        await self.send_json(event["snapshot"])
+        await self.send(text_data=event["html"])
