@@ -5,7 +5,6 @@ one money filter and every text arrives escaped."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -17,72 +16,14 @@ from dashboards.broadcast import order_broadcast
 from project.accounts.tests.factories import UserFactory
 from project.accounts.tokens import ws_token_for
 from project.asgi import application
-from shop.kinds import LineKind, LineProgress, Offer, kind_register, kind_unregister
-from shop.models import Order, OrderLine
+from shop.kinds import LineProgress
+from shop.models import Order
 from shop.templatetags.money import money_format
 
+from .kinds import order_with
 from .panel import panel_read
 
 ORIGIN = [(b"origin", b"http://localhost")]
-
-
-@dataclass
-class JobKind(LineKind):
-    """Work done over time; `reports` is the progress of each ref, as a booster would set."""
-
-    code = "job"
-    label = "Job"
-    holds = False
-
-    reports: dict[str, LineProgress] = field(default_factory=dict)
-    progress_calls: int = 0
-
-    def offers(self, refs, *, buyer=None):
-        return {ref: Offer(title=ref, unit_price=Decimal("100000"), currency="VND") for ref in refs}
-
-    def hold(self, *, ref, quantity, user=None):
-        pass
-
-    def release(self, *, ref, quantity, reason="", actor=None):
-        pass
-
-    def progress(self, *, order_lines):
-        self.progress_calls += 1
-        return {line.pk: self.reports[line.ref] for line in order_lines if line.ref in self.reports}
-
-
-@pytest.fixture
-def job_kind():
-    kind = kind_register(JobKind())
-    yield kind
-    kind_unregister(JobKind.code)
-
-
-def order_with(user, *lines, status=Order.Status.PAID, refunded="0"):
-    """An order of `lines` = (kind, ref, title, unit price, quantity), in `status`."""
-    total = sum(Decimal(price) * quantity for _, _, _, price, quantity in lines)
-    order = Order.objects.create(
-        number=f"TS-2026-{Order.objects.count() + 500:06d}",
-        user=user,
-        email=user.email,
-        currency="VND",
-        subtotal=total,
-        total=total,
-        refunded_total=Decimal(refunded),
-        status=status,
-        idempotency_key=f"live-{Order.objects.count()}",
-    )
-    for kind, ref, title, price, quantity in lines:
-        OrderLine.objects.create(
-            order=order,
-            kind=kind,
-            ref=ref,
-            title=title,
-            unit_price=Decimal(price),
-            quantity=quantity,
-            line_total=Decimal(price) * quantity,
-        )
-    return order
 
 
 BOOST = ("job", "gold-to-platinum", "Gold II → Platinum IV", "1250000", 1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -20,64 +19,25 @@ from django.conf import settings
 from playwright.sync_api import Browser, expect
 
 from dashboards.live import order_fragment, order_group
+from dashboards.tests.kinds import job_kind_install, job_kind_remove, order_with
 from project.accounts.tests.factories import UserFactory
-from shop.kinds import LineKind, LineProgress, kind_register, kind_unregister
-from shop.models import Order, OrderLine
+from shop.kinds import LineProgress
 from tests.e2e.conftest import signed_in_page
 from tests.services.daphne import daphne_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.services]
 
 
-class ReportingKind(LineKind):
-    code = "job"
-    label = "Job"
-    holds = False
-
-    def __init__(self):
-        self.reports: dict[str, LineProgress] = {}
-
-    def offers(self, refs, *, buyer=None):
-        return {}
-
-    def progress(self, *, order_lines):
-        return {line.pk: self.reports[line.ref] for line in order_lines if line.ref in self.reports}
-
-
 @pytest.fixture
 def job_kind():
-    kind = kind_register(ReportingKind())
-    yield kind
-    kind_unregister(ReportingKind.code)
+    yield job_kind_install()
+    job_kind_remove()
 
 
 @pytest.fixture
 def site(transactional_db):
     with daphne_server(env={"REDIS_URL": settings.REDIS_URL}) as address:
         yield f"http://{address}"
-
-
-def paid_order(customer, title):
-    order = Order.objects.create(
-        number="TS-2026-000888",
-        user=customer,
-        email=customer.email,
-        currency="VND",
-        subtotal="1250000.00",
-        total="1250000.00",
-        status=Order.Status.PAID,
-        idempotency_key="live-progress-test",
-    )
-    OrderLine.objects.create(
-        order=order,
-        kind="job",
-        ref="boost",
-        title=title,
-        unit_price=Decimal("1250000"),
-        quantity=1,
-        line_total=Decimal("1250000"),
-    )
-    return Order.objects.prefetch_related("lines").get(pk=order.pk)
 
 
 def push(order):
@@ -92,7 +52,7 @@ def push(order):
 def test_a_kinds_progress_reaches_the_open_order_page(site, browser: Browser, job_kind):
     customer = UserFactory(name="Linh Customer")
     title = "<script>window.pwned = true</script> Gold II → Platinum IV"
-    order = paid_order(customer, title)
+    order = order_with(customer, ("job", "boost", title, "1250000", 1))
 
     page = signed_in_page(browser, site, customer, width=390)
     order_fetches = []
