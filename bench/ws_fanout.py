@@ -105,10 +105,10 @@ def django_setup() -> None:
 
 
 def bench_order():
-    """The bench customer, their token and the order's panel fragment (created on first run)."""
+    """The bench customer, their token and the order's update message (created on first run)."""
     from django.core.management import call_command
 
-    from dashboards.live import order_fragment
+    from dashboards.live import order_update_event
     from project.accounts.models import User
     from project.accounts.tokens import ws_token_for
     from shop.models import Order
@@ -131,7 +131,7 @@ def bench_order():
     )
     if order.user_id != customer.pk:
         fail(f"order {ORDER_NUMBER} exists and belongs to someone else")
-    return ws_token_for(customer), order_fragment(order)
+    return ws_token_for(customer), order_update_event(order)
 
 
 def raise_open_file_limit(clients: int) -> None:
@@ -256,7 +256,7 @@ async def _receive(ws, client: Client, run: str) -> None:
 
 
 async def one_round(
-    address: str, daphne_pid: int, token: str, fragment: str, clients: int, args
+    address: str, daphne_pid: int, token: str, update: dict, clients: int, args
 ) -> dict:
     from channels.layers import get_channel_layer
 
@@ -284,8 +284,8 @@ async def one_round(
         delay = first_send + seq * interval - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        html = f"<!-- bench {run} {seq} {time.time():.6f} -->{fragment}"
-        await layer.group_send(order_group(ORDER_NUMBER), {"type": "order.update", "html": html})
+        html = f"<!-- bench {run} {seq} {time.time():.6f} -->{update['html']}"
+        await layer.group_send(order_group(ORDER_NUMBER), {**update, "html": html})
     send_seconds = loop.time() - first_send
 
     expected = clients * total
@@ -351,7 +351,7 @@ def main() -> None:
     check_environment()
     database_ensure(os.environ["DATABASE_URL"])
     django_setup()
-    token, fragment = bench_order()
+    token, update = bench_order()
     from django.db import connection
 
     connection.close()  # the rounds need no database here; daphne has its own
@@ -374,7 +374,7 @@ def main() -> None:
     results = []
     for clients in counts:
         with daphne() as (address, pid):
-            result = asyncio.run(one_round(address, pid, token, fragment, clients, args))
+            result = asyncio.run(one_round(address, pid, token, update, clients, args))
         results.append(result)
         print(
             f"{result['clients']:>7} {result['connected']:>5} {result['connect_s']:>6.1f} "

@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 
 from shop.models import Order
 
-from .live import order_fragment, order_group
+from .live import order_group, order_update_event
 
 logger = logging.getLogger("tessera.dashboards")
 
@@ -21,10 +21,7 @@ def order_broadcast(*, order_id: int) -> None:
     if order is None or layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            order_group(order.number),
-            {"type": "order.update", "order_id": order.pk, "html": order_fragment(order)},
-        )
+        async_to_sync(layer.group_send)(order_group(order.number), order_update_event(order))
     except Exception:  # a channel-layer outage must not break the change that caused it
         logger.exception("order broadcast failed", extra={"order": order.number})
 

@@ -1,10 +1,11 @@
 """`/ws/orders/<order_number>/`: the panel's HTML fragment on connect, then after every
-committed change (see dashboards.live.order_fragment)."""
+committed change (see dashboards.live.order_fragment), in the language the handshake asks
+for."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from project.core.websocket import JsonFramesMixin
+from project.core.websocket import JsonFramesMixin, scope_language
 from shop.models import Order
 from shop.services.orders import order_expire_overdue, order_is_overdue
 
@@ -12,7 +13,7 @@ from .live import order_can_follow, order_fragment, order_group
 
 
 @database_sync_to_async
-def _authorized_fragment(user, number):
+def _authorized_fragment(user, number, language):
     order = Order.objects.filter(number=number).first()
     if order is None or not order_can_follow(user=user, order=order):
         return None
@@ -20,7 +21,13 @@ def _authorized_fragment(user, number):
         # Past its pay-by time the order is expired, whether or not the sweep has run.
         order_expire_overdue(pks=[order.pk])
         order.refresh_from_db()
-    return order_fragment(order)
+    return order_fragment(order, language=language)
+
+
+@database_sync_to_async
+def _fragment(order_id, language):
+    order = Order.objects.prefetch_related("lines").filter(pk=order_id).first()
+    return None if order is None else order_fragment(order, language=language)
 
 
 class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
@@ -29,7 +36,8 @@ class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         number = self.scope["url_route"]["kwargs"]["number"]
-        fragment = await _authorized_fragment(self.scope["user"], number)
+        self.language = scope_language(self.scope)
+        fragment = await _authorized_fragment(self.scope["user"], number, self.language)
         if fragment is None:
             # Unknown order and someone else's order look the same.
             await self.close(code=4404)
@@ -44,4 +52,9 @@ class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def order_update(self, event):
-        await self.send(text_data=event["html"])
+        # The broadcast rendered the fragment once, in the site's language.
+        html = event["html"]
+        if event["language"] != self.language:
+            html = await _fragment(event["order_id"], self.language)
+        if html is not None:
+            await self.send(text_data=html)

@@ -68,21 +68,12 @@ class OrderLive:
     lines: tuple[LineLive, ...]  # only the lines a kind reported on, in line order
 
     @property
-    def state(self) -> str:
-        """What the rest of the order page shows too: a change means "fetch the page"."""
-        order = self.order
-        return f"{order.status}|{order.total}|{order.refunded_total}"
-
-    @property
     def key(self) -> str:
         """A digest of everything the panel shows, to tell a stale panel from a fresh one."""
-        reported = [
-            (item.line.pk, item.progress.stage, item.progress.label, item.progress.percent)
-            + (item.progress.assignee,)
-            for item in self.lines
-        ]
-        text = repr((self.state, self.percent, self.assignees, reported))
-        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        order = self.order
+        shown = (order.status, f"{order.total:.2f}", f"{order.refunded_total:.2f}")
+        shown += (self.percent, self.assignees, [(i.line.pk, i.progress) for i in self.lines])
+        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
 
 
 def _clamped(percent: int | None) -> int | None:
@@ -131,11 +122,27 @@ def order_live(order: Order) -> OrderLive:
     return OrderLive(order=order, percent=percent, assignees=assignees, lines=items)
 
 
-def order_fragment(order: Order) -> str:
-    """The panel's live part as HTML that replaces itself on the page (`hx-swap-oob`).
+def site_language() -> str:
+    """The language followers get unless their handshake asks for another."""
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
 
-    Rendered once per change for every follower, in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
+
+def order_fragment(order: Order, *, language: str | None = None) -> str:
+    """The panel's live part as HTML that replaces itself on the page (`hx-swap-oob`), in
+    `language` (the site's by default)."""
+    with translation.override(language or site_language()):
         return render_to_string(
             FRAGMENT_TEMPLATE, {"order": order, "live": order_live(order), "oob": True}
         )
+
+
+def order_update_event(order: Order) -> dict:
+    """The channel-layer message for a change: rendered once, in the site's language, for
+    every follower; a follower in another language renders its own from `order_id`."""
+    language = site_language()
+    return {
+        "type": "order.update",
+        "order_id": order.pk,
+        "language": language,
+        "html": order_fragment(order, language=language),
+    }

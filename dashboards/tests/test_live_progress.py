@@ -37,12 +37,12 @@ def page_panel(client, order):
     return panel_read(response.content.decode())
 
 
-def socket_fragments(order, then=None) -> list[str]:
+def socket_fragments(order, then=None, headers=()) -> list[str]:
     """The fragment sent on connect, and the next one after `then()` when given."""
 
     async def run():
         path = f"/ws/orders/{order.number}/?token={ws_token_for(order.user)}"
-        communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+        communicator = WebsocketCommunicator(application, path, headers=[*ORIGIN, *headers])
         connected, code = await communicator.connect(timeout=3)
         assert connected, code
         received = [await communicator.receive_from(timeout=3)]
@@ -163,6 +163,33 @@ def test_the_socket_sends_the_reported_progress_and_then_its_changes(job_kind):
     # Same status and totals: the page's other parts need no refresh, only the panel changed.
     assert first.attrs["data-status"] == second.attrs["data-status"] == "paid"
     assert first.attrs["data-live-key"] != second.attrs["data-live-key"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("accept_language", [b"en-US,en;q=0.9", b"ru-RU,ru;q=0.9", b"vi"])
+def test_followers_in_any_language_get_the_change(job_kind, accept_language):
+    """The broadcast renders once in the site's language; a follower whose browser asks
+    for another gets a fragment rendered for it, with the same change."""
+    job_kind.reports["gold-to-platinum"] = LineProgress(stage="queued", label="Queued")
+    order = order_with(UserFactory(), BOOST)
+
+    def booster_starts():
+        job_kind.reports["gold-to-platinum"] = LineProgress(
+            stage="in_progress", label="Now at Gold I", percent=20, assignee="Minh Booster"
+        )
+        order_broadcast(order_id=order.pk)
+
+    fragments = socket_fragments(
+        order, then=booster_starts, headers=[(b"accept-language", accept_language)]
+    )
+    first, second = (panel_read(html) for html in fragments)
+
+    assert first.lines[0]["line_stage"] == "Queued"
+    assert (second.lines[0]["line_stage"], second.lines[0]["line_percent"]) == (
+        "Now at Gold I",
+        "20%",
+    )
+    assert second["assignee"] == "Minh Booster"
 
 
 @pytest.mark.django_db(transaction=True)

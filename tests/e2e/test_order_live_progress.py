@@ -18,7 +18,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from playwright.sync_api import Browser, expect
 
-from dashboards.live import order_fragment, order_group
+from dashboards.live import order_group, order_update_event
 from dashboards.tests.kinds import job_kind_install, job_kind_remove, order_with
 from project.accounts.tests.factories import UserFactory
 from shop.kinds import LineProgress
@@ -43,7 +43,7 @@ def site(transactional_db):
 def push(order):
     """What `order_broadcast` sends after a kind's change commits (from another thread:
     Playwright's event loop runs in this one)."""
-    event = {"type": "order.update", "order_id": order.pk, "html": order_fragment(order)}
+    event = order_update_event(order)
     send = async_to_sync(get_channel_layer().group_send)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(send, order_group(order.number), event).result(timeout=10)
