@@ -2,6 +2,8 @@
 committed change (see dashboards.live.order_fragment), in the language the handshake asks
 for."""
 
+from functools import cached_property
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -13,7 +15,7 @@ from .live import order_can_follow, order_fragment, order_group
 
 
 @database_sync_to_async
-def _authorized_fragment(user, number, language):
+def _authorized_snapshot(user, number, language):
     order = Order.objects.filter(number=number).first()
     if order is None or not order_can_follow(user=user, order=order):
         return None
@@ -34,18 +36,21 @@ class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     # Whatever arrives (JSON, text or bytes) gets the same JSON error; nothing is parsed.
     receive_only = "This socket only sends updates."
 
+    @cached_property
+    def language(self) -> str:
+        return scope_language(self.scope)
+
     async def connect(self):
         number = self.scope["url_route"]["kwargs"]["number"]
-        self.language = scope_language(self.scope)
-        fragment = await _authorized_fragment(self.scope["user"], number, self.language)
-        if fragment is None:
+        snapshot = await _authorized_snapshot(self.scope["user"], number, self.language)
+        if snapshot is None:
             # Unknown order and someone else's order look the same.
             await self.close(code=4404)
             return
         self.group = order_group(number)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send(text_data=fragment)
+        await self.send(text_data=snapshot)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
