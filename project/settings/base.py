@@ -57,7 +57,6 @@ def _run_url(host: str, port: str) -> str:
 SITE_URL = (env("SITE_URL") or _run_url(env("HOST", "127.0.0.1"), env("PORT", "8000"))).rstrip("/")
 
 INSTALLED_APPS = [
-    "daphne",
     "project.core.apps.TesseraAdminConfig",  # django.contrib.admin with audited views
     "django.contrib.auth",
     "django.contrib.contenttypes",
