@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
@@ -153,6 +154,7 @@ def _product_list_context(request) -> dict:
     params.pop("page", None)
     params.pop("category", None)
     return {
+        "list_url": reverse("shop:product_list"),
         "filter": product_filter,
         "form": product_filter.form,
         "page_obj": page_obj,
