@@ -12,13 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
 
 from project.accounts.access import access_required
 from project.accounts.roles import Perm
 from project.core.csv_export import csv_response
-from project.core.ratelimit import search_rate
+from project.core.ratelimit import search_limited
 from shop.filters import StaffProductFilter, StockMovementFilter
 from shop.forms_catalog import CategoryForm, ProductForm, StockAdjustForm
 from shop.models import Category
@@ -59,7 +58,7 @@ def staff_shop(request):
 
 
 @catalog_access
-@ratelimit(key="user_or_ip", rate=search_rate, block=True)
+@search_limited
 def staff_products(request):
     product_filter = StaffProductFilter(request.GET, queryset=product_list_staff())
     if request.GET.get("export") == "csv":
@@ -153,7 +152,7 @@ def _category_form(request, *, category):
 
 
 @catalog_access
-@ratelimit(key="user_or_ip", rate=search_rate, block=True)
+@search_limited
 def staff_stock(request):
     movement_filter = StockMovementFilter(request.GET, queryset=stock_movement_list())
     table = StockMovementTable(movement_filter.qs)
