@@ -4,12 +4,9 @@ organization's filter, so another organization's event id is a 404 too."""
 
 from __future__ import annotations
 
-import itertools
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
@@ -31,8 +28,8 @@ from events.services.events import (
     ticket_type_delete,
     ticket_type_update,
 )
-from events.tables import CSV_HEADER, AttendeeTable, EventTable, attendee_csv_row
-from project.core.csv_export import csv_response
+from events.tables import AttendeeExportTable, AttendeeTable, EventTable
+from project.core.exports import export_requested, export_response
 from project.organizations.scoping import get_for_organization_or_404, organization_view
 
 
@@ -282,15 +279,11 @@ def attendee_list(request, event_id: int):
 
 @organization_view
 def attendee_export(request, event_id: int):
-    """The attendee list (with the page's filters) as CSV, streamed."""
+    """The attendee list (with the page's filters) as CSV, or as xlsx with `?_export=xlsx`."""
     event = _event(request, event_id)
-    attendees = _attendee_filter(request, event).qs
-    rows = (attendee_csv_row(attendee) for attendee in attendees.iterator(chunk_size=500))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csv_response(
-        itertools.chain([CSV_HEADER], rows),
-        filename=f"attendees-{event.slug[:50]}-{stamp}.csv",
-        streaming=True,
+    table = AttendeeExportTable(_attendee_filter(request, event).qs)
+    return export_response(
+        table, export_format=export_requested(request) or "csv", name=f"attendees-{event.slug[:50]}"
     )
 
 

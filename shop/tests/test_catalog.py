@@ -358,7 +358,7 @@ def test_staff_product_list_filters_with_htmx_and_exports_csv(client, catalog):
     assert "<html" not in body and 'id="products-wrapper"' in body
     assert "Gateron Yellow" in body and "Football boots" not in body
 
-    response = client.get("/staff/shop/products/", {"export": "csv", "house": "false"})
+    response = client.get("/staff/shop/products/", {"_export": "csv", "house": "false"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["id", "name", "slug"]
@@ -639,7 +639,7 @@ def test_staff_product_csv_neutralises_formulas_in_names(client):
     seller = OrganizationFactory(name='=HYPERLINK("https://evil.example/","Click")')
     ProductFactory(name="+SUM(1,2)", organization=seller, stock=3)
     client.force_login(UserFactory(roles=["staff"]))
-    response = client.get("/staff/shop/products/", {"export": "csv"})
+    response = client.get("/staff/shop/products/", {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][1] == "'+SUM(1,2)"
     assert rows[1][4] == """'=HYPERLINK("https://evil.example/","Click")"""

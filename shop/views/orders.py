@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from project.accounts.roles import Role, user_has_role
-from project.core.csv_export import csv_response
+from project.core.exports import export_requested, export_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Currency, Order, Refund
@@ -243,9 +243,9 @@ def staff_order_list(request):
     filterset = OrderFilter(request.GET or None, queryset=staff_orders())
     table = OrderTable(filterset.qs)
     tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    if request.GET.get("_export") == "csv":
+    if export_format := export_requested(request):
         # Every filtered row (not just the page), with the table's `value_*` values.
-        return csv_response(table.as_values(), filename="orders.csv")
+        return export_response(table, export_format=export_format, name="orders")
     template = "shop/orders/staff_list.html"
     if request.htmx:
         template += "#orders-table"
