@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from project.core.text import single_line, text_fold
 from project.core.timezones import (
@@ -157,7 +158,7 @@ class EventLocation(models.Model):
     """Where an in-person event happens."""
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="location")
-    country = models.CharField(max_length=100, default="Vietnam")
+    country = CountryField(default="VN")
     city = models.CharField(max_length=100, db_index=True)
     # `city` folded for the list's city filter (no case, accents or spaces), kept by save().
     city_search = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
@@ -167,7 +168,8 @@ class EventLocation(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
     def __str__(self):
-        return ", ".join(part for part in (self.address, self.city, self.country) if part)
+        parts = (self.address, self.city, self.country.name)
+        return ", ".join(part for part in parts if part)
 
     def save(self, *args, **kwargs):
         # A derived column, not a rule: it must follow `city` however the row is written.

@@ -508,7 +508,7 @@ def test_organizer_creates_publishes_and_cancels_through_the_pages(
             "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
             "ends_at": (starts + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
             "city": "Da Nang",
-            "country": "Vietnam",
+            "country": "VN",
         },
     )
     event = Event.objects.get()
@@ -521,7 +521,7 @@ def test_organizer_creates_publishes_and_cancels_through_the_pages(
         "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": starts.strftime("%Y-%m-%dT%H:%M"),
         "city": "Da Nang",
-        "country": "Vietnam",
+        "country": "VN",
         "address": "My Khe Beach",
     }
     refused = client.post(edit_url, form)

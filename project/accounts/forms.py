@@ -26,12 +26,6 @@ class AddressForm(forms.ModelForm):
             "is_default",
         ]
 
-    def clean_country(self):
-        country = self.cleaned_data["country"].strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise forms.ValidationError("Use the two-letter country code, e.g. VN or US.")
-        return country
-
 
 # --- bot protection on allauth's forms ------------------------------------------------------
 

@@ -5,6 +5,10 @@ import secrets
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .addresses import address_lines
 
 
 def _new_token_salt() -> str:
@@ -48,7 +52,7 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("full name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     # The WebSocket token is derived from this salt and SECRET_KEY; regenerating the salt
     # invalidates every token issued before.
     ws_token_salt = models.CharField(max_length=32, default=_new_token_salt, editable=False)
@@ -81,12 +85,12 @@ class Address(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(max_length=50, blank=True, help_text=_("e.g. Home, Office"))
     recipient = models.CharField(max_length=150)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     line1 = models.CharField(_("address line 1"), max_length=200)
     line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(max_length=100)
     postcode = models.CharField(max_length=20, blank=True)
-    country = models.CharField(max_length=2, default="VN", help_text=_("ISO 3166 code"))
+    country = CountryField(_("country"), default="VN")
     is_default = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -105,5 +109,4 @@ class Address(models.Model):
         return f"{self.recipient}, {self.line1}, {self.city}"
 
     def as_lines(self) -> list[str]:
-        lines = [self.recipient, self.line1, self.line2, f"{self.postcode} {self.city}".strip()]
-        return [line for line in lines if line] + [self.country]
+        return address_lines(self, phone=False)

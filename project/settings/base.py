@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_tailwind",
     "django_tables2",
+    "django_countries",
+    "phonenumber_field",
     "django_filters",
     "django_ratelimit",
     "csp",
@@ -575,3 +577,9 @@ SUPPORT_ROOM_CREATE_LIMIT = env_int("SUPPORT_ROOM_CREATE_LIMIT", 5)
 SUPPORT_ROOM_CREATE_SECONDS = env_int("SUPPORT_ROOM_CREATE_SECONDS", 3600)
 # A customer who is not connected gets at most one "new reply" e-mail per room this often.
 SUPPORT_MISSED_REPLY_MINUTES = env_int("SUPPORT_MISSED_REPLY_MINUTES", 10)
+
+# Phone numbers (django-phonenumber-field): stored in E.164; a number typed without a
+# country code is read as Vietnamese. Shown by project/accounts/addresses.py.
+PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", "VN")
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"

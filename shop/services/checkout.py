@@ -16,15 +16,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from project.accounts.addresses import ADDRESS_REQUIRED, address_values
 from shop.kinds import ATTENDEE_NAME_MAX_LENGTH, ATTENDEE_NAMES_KEY, NotAvailable, kind_get
 from shop.models import Cart, CartLine, Order, OrderLine
 from shop.selectors.cart import offers_for_lines
 
 from .cart import CartError, customer_caps_check, reservations_expire_due
 from .orders import order_history_start, order_pay, order_transition
-
-ADDRESS_REQUIRED = ("recipient", "line1", "city", "country")
-ADDRESS_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
 
 
 class CheckoutError(ValueError):
@@ -46,7 +44,7 @@ def _clean_address(delivery_type: str, address: dict | None, physical: bool) -> 
         raise CheckoutError("Choose pickup or delivery for the items we ship.")
     if delivery_type == Order.Delivery.PICKUP:
         return delivery_type, {}
-    address = {key: str((address or {}).get(key, "")).strip() for key in ADDRESS_FIELDS}
+    address = address_values(address or {})
     missing = [key for key in ADDRESS_REQUIRED if not address[key]]
     if missing:
         raise CheckoutError("Delivery needs an address with a recipient, street, city and country.")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from project.accounts.addresses import address_lines
 from project.core.mail import email_message
 from project.core.outbox import outbox_enqueue, outbox_handler
 
@@ -97,21 +98,6 @@ def _pay_path(order) -> str:
         return reverse("shop:payment_start", kwargs={"number": order.number})
     except NoReverseMatch:
         return order.get_absolute_url()
-
-
-def address_lines(address: dict) -> list[str]:
-    if not address:
-        return []
-    city = " ".join(part for part in (address.get("postcode"), address.get("city")) if part)
-    lines = [
-        address.get("recipient", ""),
-        address.get("phone", ""),
-        address.get("line1", ""),
-        address.get("line2", ""),
-        city,
-        address.get("country", ""),
-    ]
-    return [line for line in lines if line]
 
 
 @outbox_handler(OUTBOX_KIND)

@@ -201,7 +201,7 @@ def checkout_review(request, cart, summary, state):
     # sends the same key twice and gets the same order.
     key = secrets.token_urlsafe(24)
     _save_state(request, idempotency_key=key)
-    from shop.services.emails import address_lines
+    from project.accounts.addresses import address_lines
 
     names = _attendee_names(summary, state)
     return render(

@@ -33,7 +33,6 @@ from shop.selectors.orders import (
     staff_order,
     staff_orders,
 )
-from shop.services.emails import address_lines
 from shop.services.invoices import (
     NoInvoice,
     credit_note_filename,
@@ -82,7 +81,6 @@ def order_detail(request, number: str):
 def _delivery_context(order: Order) -> dict:
     """What shop/orders/delivery.html shows, on the customer's and the staff page."""
     return {
-        "address_lines": address_lines(order.shipping_address),
         "pickup_location": settings.SHOP_PICKUP_LOCATION,
     }
 
