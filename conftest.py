@@ -51,7 +51,10 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and page caches live in the cache; each test starts from an empty one.
+    from project.core.rate_limits import rate_limits_reset
+
     cache.clear()
+    rate_limits_reset()
     yield
 
 

@@ -10,7 +10,6 @@ import logging
 import secrets
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from project.accounts.roles import Role, user_has_role
 from project.core.audit import audit_log
 from project.core.mail import email_message
 from project.core.outbox import email_enqueue
+from project.core.rate_limits import rate_limit_hit
 
 from . import broadcast
 from .models import HandOff, Membership, Message, Room
@@ -362,7 +362,7 @@ def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
     return ["missed_reply_emailed_at"]
 
 
-# --- presence and rate limit (in the cache, shared by every process with Redis) -----------
+# --- presence (in the cache, shared by every process with Redis) and rate limits ---------
 
 _local_lock = threading.Lock()
 
@@ -411,36 +411,25 @@ class _ScoredSet:
             return len(members)
 
 
-def _window_exceeded(*, key: str, limit: int, window: int) -> bool:
-    """Count one attempt in a sliding window; True when there were more than `limit`."""
-    now = time.time()
-    attempts = _ScoredSet(key, ttl=window + 1)
-    try:
-        count = attempts.update(add={uuid.uuid4().hex: now}, drop_below=now - window)
-    except Exception:  # the cache is down: chat keeps working without the limit
-        logger.warning("support rate limit unavailable", exc_info=True)
-        return False
-    return count > limit
-
-
 def rate_limit_exceeded(*, user_id: int) -> bool:
-    """Count one attempt; True when the user made more than SUPPORT_RATE_LIMIT attempts in
-    the last SUPPORT_RATE_LIMIT_SECONDS (refused attempts count too, so flooding keeps
-    a client limited)."""
-    return _window_exceeded(
-        key=f"support:rate:{user_id}",
+    """Count one message; True when the user sent more than SUPPORT_RATE_LIMIT in the last
+    SUPPORT_RATE_LIMIT_SECONDS (project/core/rate_limits.py, shared by every process)."""
+    return not rate_limit_hit(
+        scope="support:message",
+        key=user_id,
         limit=settings.SUPPORT_RATE_LIMIT,
-        window=settings.SUPPORT_RATE_LIMIT_SECONDS,
+        seconds=settings.SUPPORT_RATE_LIMIT_SECONDS,
     )
 
 
 def room_create_rate_exceeded(*, user_id: int) -> bool:
     """Count one room created by slug; True beyond SUPPORT_ROOM_CREATE_LIMIT in the last
     SUPPORT_ROOM_CREATE_SECONDS."""
-    return _window_exceeded(
-        key=f"support:rooms:{user_id}",
+    return not rate_limit_hit(
+        scope="support:room",
+        key=user_id,
         limit=settings.SUPPORT_ROOM_CREATE_LIMIT,
-        window=settings.SUPPORT_ROOM_CREATE_SECONDS,
+        seconds=settings.SUPPORT_ROOM_CREATE_SECONDS,
     )
 
 

@@ -568,7 +568,7 @@ if TRUSTED_PROXY_COUNT:
 SUPPORT_IDLE_SECONDS = env_int("SUPPORT_IDLE_SECONDS", 300)
 SUPPORT_MESSAGE_MAX_LENGTH = env_int("SUPPORT_MESSAGE_MAX_LENGTH", 2000)
 # Per user, across rooms and processes: at most SUPPORT_RATE_LIMIT messages in any
-# SUPPORT_RATE_LIMIT_SECONDS (a sliding window kept in the cache).
+# SUPPORT_RATE_LIMIT_SECONDS (a moving window, project/core/rate_limits.py).
 SUPPORT_RATE_LIMIT = env_int("SUPPORT_RATE_LIMIT", 10)
 SUPPORT_RATE_LIMIT_SECONDS = env_int("SUPPORT_RATE_LIMIT_SECONDS", 10)
 # Per user: rooms opened by connecting to a new slug, at most SUPPORT_ROOM_CREATE_LIMIT in
