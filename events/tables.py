@@ -7,23 +7,9 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 
+from project.core.badges import status_badge
+
 from .models import Attendee, Event
-
-STATUS_BADGES = {
-    Event.Status.DRAFT: "badge",
-    Event.Status.PUBLISHED: "badge badge-success",
-    Event.Status.FINISHED: "badge badge-info",
-    Event.Status.CANCELED: "badge badge-danger",
-    Attendee.Status.PAID: "badge badge-success",
-    Attendee.Status.CHECKED_IN: "badge badge-info",
-    Attendee.Status.RESERVED: "badge badge-warning",
-    Attendee.Status.REFUNDED: "badge badge-danger",
-    Attendee.Status.CANCELED: "badge badge-danger",
-}
-
-
-def status_badge(value, label):
-    return format_html('<span class="{}">{}</span>', STATUS_BADGES.get(value, "badge"), label)
 
 
 class EventTable(tables.Table):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from project.core.badges import stock_badge
 from shop.models import Category, Product, StockMovement
 from shop.templatetags.money import money_format
 
@@ -42,12 +43,11 @@ class ProductTable(tables.Table):
         return money_format(record.price, record.currency)
 
     def render_stock(self, record):
-        """Available units (on hand less reserved), the number that sells."""
-        if record.available == 0:
-            return mark_safe('<span class="badge badge-danger">Out</span>')  # noqa: S308
-        if record.low_stock:
-            return format_html('<span class="badge badge-warning">{} low</span>', record.available)
-        return record.available
+        """Available units (on hand less reserved), the number that sells; a badge when
+        it is out or low."""
+        if record.available > 0 and not record.low_stock:
+            return record.available
+        return stock_badge(record.available, low=record.low_stock)
 
     def render_active(self, value):
         if value:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from project.accounts.roles import Role, user_has_role
+from project.core.badges import status_badge
 from project.core.exports import export_requested, export_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
@@ -214,15 +215,7 @@ class OrderTable(tables.Table):
         empty_text = "No orders match."
 
     def render_status(self, record, value):
-        tone = {
-            "paid": "badge-success",
-            "shipped": "badge-info",
-            "completed": "badge-success",
-            "pending_payment": "badge-warning",
-            "canceled": "badge-danger",
-            "refunded": "badge-danger",
-        }.get(record.status, "")
-        return format_html('<span class="badge {}">{}</span>', tone, value)
+        return status_badge(record.status, value)
 
     def render_needs_attention(self, value):
         return format_html('<span class="badge badge-danger" title="{}">Look</span>', value)
