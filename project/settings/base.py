@@ -580,6 +580,6 @@ SUPPORT_MISSED_REPLY_MINUTES = env_int("SUPPORT_MISSED_REPLY_MINUTES", 10)
 
 # Phone numbers (django-phonenumber-field): stored in E.164; a number typed without a
 # country code is read as Vietnamese. Shown by project/accounts/addresses.py.
-PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", "VN")
+PHONENUMBER_DEFAULT_REGION = "VN"
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
