@@ -74,7 +74,7 @@ def test_profile_address_form_picks_a_country_and_checks_the_phone(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_every_phone_and_stores_readable_ones_in_e164():
-    before = [("accounts", "0003_managers_sign_in_to_the_admin")]
+    before = [("accounts", "0004_back_office_permissions")]
     old = _migrate(before)
     OldUser = old.get_model("accounts", "User")
     typed = {

@@ -37,7 +37,7 @@ def countries_upper(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_managers_sign_in_to_the_admin'),
+        ('accounts', '0004_back_office_permissions'),
     ]
 
     operations = [
