@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,6 @@ def _new_token_salt() -> str:
 def _new_token_expiry():
     from datetime import timedelta
 
-    from django.conf import settings
     from django.utils import timezone
 
     return (timezone.now() + timedelta(days=settings.WS_TOKEN_MAX_AGE_DAYS)).replace(microsecond=0)
@@ -49,6 +49,11 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # The language the user reads (pages after sign-in, e-mails); "" until they pick one or
+    # sign in (project/core/language.py).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     # The WebSocket token is derived from this salt and SECRET_KEY; regenerating the salt
     # invalidates every token issued before.
     ws_token_salt = models.CharField(max_length=32, default=_new_token_salt, editable=False)

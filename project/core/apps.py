@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from django.contrib.admin.models import LogEntry
         from django.db.models.signals import post_save
 
+        from . import language  # noqa: F401 - the sign-in language receiver
         from .audit import audit_admin_log_entry
 
         # The admin writes a LogEntry for every change it makes; the audit log keeps one
