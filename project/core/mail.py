@@ -15,7 +15,6 @@ from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.utils import translation
 
 from .language import language_supported
-
 from .text import single_line
 
 SUBJECT_MAX_LENGTH = 150
