@@ -36,7 +36,8 @@ def test_the_untranslated_list_only_shrinks():
         assert path.is_file(), f"{UNTRANSLATED_LIST} lists {name}, which does not exist"
         if not template_problems(path):
             stale.append(name)
-    assert not stale, f"translated now, delete from {UNTRANSLATED_LIST}: {', '.join(stale)}"
+    listing = ", ".join(stale)
+    assert not stale, f"translated now, remove these lines from {UNTRANSLATED_LIST}: {listing}"
 
 
 def test_the_first_layer_is_translated():
