@@ -104,7 +104,7 @@ class Address(models.Model):
                 name="address_one_default_per_user",
             )
         ]
-        verbose_name_plural = "addresses"
+        verbose_name_plural = _("addresses")
 
     def __str__(self):
         return f"{self.recipient}, {self.line1}, {self.city}"

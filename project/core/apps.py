@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     default = True
     name = "project.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
         from django.contrib.admin.models import LogEntry

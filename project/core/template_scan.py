@@ -6,7 +6,7 @@ person would read that is not inside `{% translate %}` / `{% blocktranslate %}` 
 
 - text between HTML tags (e-mail .txt files are all text);
 - the attributes people read or hear: title, alt, placeholder, aria-label, aria-description,
-  aria-placeholder, aria-roledescription, label, data-confirm, data-toast and `value` of
+  aria-placeholder, aria-roledescription, label, data-confirm, hx-confirm, data-toast, `value` of
   buttons; `content` of <meta name="description">;
 - literal strings given to `{% include ... with title="..." %}`, `{% ... as ... %}` and to
   `|default:"..."`, when they read like words (a space, or a capital letter), not like a
@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 # Words that are the same in every language.
-ALLOWED = {"Tessera", "VNPAY", "Google", "TOTP", "CSV", "PDF", "XLSX", "ID", "OK"}
+ALLOWED = {"Tessera", "VNPAY", "Google", "TOTP", "CSV", "PDF", "XLSX", "HTML", "ID", "OK"}
 READ_ATTRIBUTES = {
     "title",
     "alt",
@@ -39,6 +39,7 @@ READ_ATTRIBUTES = {
     "aria-valuetext",
     "label",
     "data-confirm",
+    "hx-confirm",
     "data-toast",
 }
 SKIPPED_ELEMENTS = {"script", "style", "svg", "code", "pre", "kbd", "samp"}
