@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +37,7 @@ IGNORED = (
     "migrations",
 )
 UNTRANSLATED_LIST = "locale/untranslated_templates.txt"
+CREATION_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def base_dir() -> Path:
@@ -75,8 +77,12 @@ def mo_bytes(po: Path) -> bytes:
     as msgfmt does."""
     from babel.messages.mofile import write_mo
 
+    catalog = catalog_read(po)
+    # The .po carries no creation stamp (see messages_update) and Babel would put "now" in
+    # the header: a fixed one keeps the .mo the same for the same .po.
+    catalog.creation_date = CREATION_DATE
     buffer = io.BytesIO()
-    write_mo(buffer, catalog_read(po), use_fuzzy=False)
+    write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
 
 
