@@ -18,10 +18,11 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from project.accounts.roles import Perm
 from project.core.audit import audit_log
-from project.core.mail import email_message
+from project.core.mail import email_message, in_recipient_language
 from project.core.outbox import email_enqueue
 from project.core.rate_limits import rate_limit_hit
 
@@ -351,14 +352,15 @@ def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
         "messages": recent,
         "room_url": settings.SITE_URL + room.get_absolute_url(),
     }
-    email = email_message(
-        subject="New reply from Tessera support",
-        body=render_to_string("support/email/missed_reply.txt", context),
-        to=[room.customer.email],
-    )
-    email.attach_alternative(
-        render_to_string("support/email/missed_reply.html", context), "text/html"
-    )
+    with in_recipient_language(user=room.customer):
+        email = email_message(
+            subject=_("New reply from Tessera support"),
+            body=render_to_string("support/email/missed_reply.txt", context),
+            to=[room.customer.email],
+        )
+        email.attach_alternative(
+            render_to_string("support/email/missed_reply.html", context), "text/html"
+        )
     email_enqueue(message=email)
     return ["missed_reply_emailed_at"]
 

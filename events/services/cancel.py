@@ -139,6 +139,8 @@ def event_cancel(*, event: Event, actor, reason: str) -> CancelReport:
                             item["quantity"] for item in refund.lines if item["line"] in event_lines
                         ),
                         refund=refund,
+                        user=order.user,
+                        language=order.language,
                     )
             except Exception:  # the refund stands; only the e-mail is missing
                 logger.exception("event canceled e-mail failed", extra={"order": order.number})

@@ -54,12 +54,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # Account e-mails go through the outbox like every other e-mail, so a broker or
         # SMTP outage delays them instead of losing them.
+        # They are written in the account's language where it has one (a reset asked for
+        # from an English page still reaches a Vietnamese user in Vietnamese).
+        from django.utils import translation
+
+        from project.core.mail import in_recipient_language
         from project.core.outbox import email_enqueue
 
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        email_enqueue(message=self.render_mail(template_prefix, email, ctx))
+        user = ctx.get("user")
+        with in_recipient_language(user=user, language=translation.get_language()):
+            message = self.render_mail(template_prefix, email, ctx)
+        email_enqueue(message=message)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,6 @@ def _new_token_salt() -> str:
 def _new_token_expiry():
     from datetime import timedelta
 
-    from django.conf import settings
     from django.utils import timezone
 
     return (timezone.now() + timedelta(days=settings.WS_TOKEN_MAX_AGE_DAYS)).replace(microsecond=0)
@@ -53,6 +53,11 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
+    # The language the user reads (pages after sign-in, e-mails); "" until they pick one or
+    # sign in (project/core/language.py).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     # The WebSocket token is derived from this salt and SECRET_KEY; regenerating the salt
     # invalidates every token issued before.
     ws_token_salt = models.CharField(max_length=32, default=_new_token_salt, editable=False)
@@ -115,7 +120,7 @@ class Address(models.Model):
                 name="address_one_default_per_user",
             )
         ]
-        verbose_name_plural = "addresses"
+        verbose_name_plural = _("addresses")
 
     def __str__(self):
         return f"{self.recipient}, {self.line1}, {self.city}"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
@@ -12,9 +13,9 @@ class OutboxMessage(models.Model):
     `outbox_redeliver_stuck` task tries again."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=50, db_index=True)
     payload = models.JSONField()
@@ -47,7 +48,7 @@ class DevEmail(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
-        verbose_name = "development e-mail"
+        verbose_name = _("development e-mail")
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
@@ -82,8 +83,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit log"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
         indexes = [
             models.Index(fields=["content_type", "object_id", "created"], name="audit_object"),
         ]

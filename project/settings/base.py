@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "project.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie the chooser sets, else the browser's Accept-Language
+    # (project/core/language.py writes the cookie on a choice and at sign-in).
+    "project.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -377,13 +380,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEV_OUTBOX_ENABLED = env_bool("DEV_OUTBOX_ENABLED", False)
 
 # --- I18N, static, media -----------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# URL paths carry no language prefix: the language comes from the cookie set by the chooser
+# (and by signing in, from the profile), else from the browser's Accept-Language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("vi", "Tiếng Việt"),
+    ("ru", "Русский"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "tessera_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The site's zone: times of things that have no zone of their own, and the default zone of
 # organizations (and so of their events, which show times in their own zone).
 TIME_ZONE = env("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
-# One 24-hour clock everywhere ("19:45"): project/formats/en overrides the locale's formats.
+# One 24-hour clock everywhere ("19:45"): project/formats/en overrides the locale's formats;
+# project/formats/vi adds the thousands grouping Django's vi lacks, project/formats/kk the
+# module Django has not got. Numbers are grouped by `intcomma` and `floatformat:"g"`, never
+# globally (USE_THOUSAND_SEPARATOR would group primary keys in templates).
 FORMAT_MODULE_PATH = ["project.formats"]
 DATE_FORMAT = "j M Y"
 TIME_FORMAT = "H:i"
@@ -521,6 +538,13 @@ SHOP_MAX_HOLDS_PER_USER = env_int("SHOP_MAX_HOLDS_PER_USER", 20)
 # A deployment sells in one currency. SHOP_DEFAULT_CURRENCY is its older name, still read.
 SHOP_CURRENCY = (env("SHOP_CURRENCY") or env("SHOP_DEFAULT_CURRENCY") or "VND").strip().upper()
 SHOP_DEFAULT_CURRENCY = SHOP_CURRENCY
+# The site's country (ISO 3166): with the active language it picks the CLDR locale that
+# formats money (ru + KZ -> ru_KZ "12 500 ₸"; vi + VN -> vi_VN "1.250.000 ₫").
+# Unset, it follows the currency: a tenge shop is in Kazakhstan, a dollar one in the US, any
+# other in Vietnam.
+SITE_COUNTRY = (
+    (env("SITE_COUNTRY") or {"KZT": "KZ", "USD": "US"}.get(SHOP_CURRENCY, "VN")).strip().upper()
+)
 # Where pickup orders are collected: shown at checkout, on the order page and the invoice.
 SHOP_PICKUP_LOCATION = (
     env("SHOP_PICKUP_LOCATION")

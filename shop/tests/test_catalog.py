@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from conftest import first_refusal
@@ -132,10 +133,14 @@ def test_image_validation_refuses_oversized_files():
 # --- Money ------------------------------------------------------------------------------------
 
 
-def test_money_formats_each_currency_the_local_way():
+def test_money_formats_each_currency_the_local_way(settings):
+    # English pages; the site's country picks the CLDR locale (tests/i18n/test_money.py).
+    translation.activate("en")
     assert money_format(Decimal("1250000"), "VND") == "1.250.000 ₫"
+    settings.SITE_COUNTRY = "US"
     assert money_format(Decimal("12.5"), "USD") == "$12.50"
     assert money_format(Decimal("1234.5"), "USD") == "$1,234.50"
+    settings.SITE_COUNTRY = "KZ"
     assert money_format(Decimal("12500"), "KZT") == "12 500 ₸"
 
 
