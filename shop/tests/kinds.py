@@ -75,24 +75,6 @@ def seat_kind_remove() -> None:
     kind_unregister(SeatKind.code)
 
 
-try:
-    import pytest
-except ImportError:  # pragma: no cover - only the tests import this module
-    pytest = None
-
-if pytest is not None:
-
-    @pytest.fixture(name="seat_kind")
-    def seat_kind_fixture():
-        """The seat kind with two workshops, registered for one test."""
-        kind = seat_kind_install(
-            lubing=Seat(title="Switch lubing workshop", price=Decimal("150000"), available=3),
-            soldering=Seat(title="Soldering workshop", price=Decimal("200000"), available=10),
-        )
-        yield kind
-        seat_kind_remove()
-
-
 # --- helpers the cart, checkout, order and refund tests share ---------------------------
 
 

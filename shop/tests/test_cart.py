@@ -20,7 +20,6 @@ from shop.services.cart import (
     hold_expire_overdue,
 )
 from shop.tests.factories import ProductFactory
-from shop.tests.kinds import seat_kind_fixture  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 

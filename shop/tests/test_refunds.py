@@ -15,7 +15,7 @@ from project.core.models import OutboxMessage
 from shop.models import Order, Refund, StockMovement
 from shop.services.refunds import RefundError, RefundPayoutFailed, order_refund, refund_retry
 from shop.tests.factories import ProductFactory
-from shop.tests.kinds import order_for, pay, seat_kind_fixture  # noqa: F401 - fixture
+from shop.tests.kinds import order_for, pay
 from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
