@@ -26,7 +26,6 @@ from shop.payments.services import payment_confirm
 from shop.services.checkout import CheckoutError
 from shop.services.orders import LatePaymentRejected
 from shop.tests.test_refunds import db_refuses
-from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
 
 from .factories import TicketTypeFactory, free_ticket_type, order_for, user_cart
 
@@ -53,7 +52,7 @@ def canceled_mails(event) -> int:
 
 
 @pytest.fixture
-def sold(fake_vnpay):  # noqa: F811 - the fixture imported above
+def sold(fake_vnpay):
     ticket_type = TicketTypeFactory(quantity=10)
     order = vnpay_buy(user=UserFactory(), ticket_type=ticket_type, quantity=2)
     return ticket_type.event, order, fake_vnpay

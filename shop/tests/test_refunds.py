@@ -16,7 +16,6 @@ from shop.models import Order, Refund, StockMovement
 from shop.services.refunds import RefundError, RefundPayoutFailed, order_refund, refund_retry
 from shop.tests.factories import ProductFactory
 from shop.tests.kinds import order_for, pay
-from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +202,7 @@ def db_refuses(model, *, operation: str, when: str = ""):
 
 
 @pytest.fixture
-def vnpay_order(fake_vnpay):  # noqa: F811 - the fixture imported above
+def vnpay_order(fake_vnpay):
     """A paid order (3 keycaps at 100,000 + a case at 300,000) whose money came through
     the fake VNPAY gateway, which counts the refund requests it receives."""
     keycaps = ProductFactory(stock=10, price=Decimal("100000"), name="Keycaps")

@@ -21,7 +21,6 @@ from project.core.models import OutboxMessage
 from shop.models import Order, Payment, ProcessedCallback, Refund
 from shop.payments import signing
 from shop.payments.vnpay import VnpayProvider
-from shop.tests.fake_vnpay import FakeVnpay
 from shop.tests.test_payments import order_expire, order_make, paid_changes, paid_emails
 
 # --- the signature, checked against a hand-built vector -------------------------------------
@@ -80,19 +79,6 @@ def test_refund_checksum_is_the_pipe_joined_fields_in_vnpays_order(settings):
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake_vnpay(settings):
-    gateway = FakeVnpay().start()
-    settings.VNPAY_TMN_CODE = gateway.tmn_code
-    settings.VNPAY_HASH_SECRET = gateway.secret
-    settings.VNPAY_PAYMENT_URL = gateway.payment_url
-    settings.VNPAY_API_URL = gateway.api_url
-    settings.VNPAY_TIMEOUT_SECONDS = 5
-    settings.SITE_URL = "http://testserver"
-    yield gateway
-    gateway.stop()
 
 
 @pytest.fixture
