@@ -25,7 +25,7 @@ from shop.payments.mock import mock_callback_params
 from shop.payments.services import payment_confirm
 from shop.services.checkout import CheckoutError
 from shop.services.orders import LatePaymentRejected
-from shop.tests.test_refunds import db_refuses
+from tests.db_faults import db_refuses
 
 from .factories import TicketTypeFactory, free_ticket_type, order_for, user_cart
 
