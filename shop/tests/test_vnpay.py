@@ -21,7 +21,7 @@ from project.core.models import OutboxMessage
 from shop.models import Order, Payment, ProcessedCallback, Refund
 from shop.payments import signing
 from shop.payments.vnpay import VnpayProvider
-from shop.tests.test_payments import order_expire, order_make, paid_changes, paid_emails
+from shop.tests.factories import OrderFactory, order_expire, paid_changes, paid_emails
 
 # --- the signature, checked against a hand-built vector -------------------------------------
 
@@ -113,7 +113,7 @@ def vnpay_start(order, gateway, client=None) -> tuple[Payment, dict]:
 
 @pytest.mark.django_db
 def test_signed_redirect_is_accepted_by_the_gateway(fake_vnpay, settings):
-    order = order_make(unit_price=Decimal("125000"), quantity=3)
+    order = OrderFactory(unit_price=Decimal("125000"), quantity=3)
     payment, params = vnpay_start(order, fake_vnpay)
     assert params["vnp_Version"] == "2.1.0"
     assert params["vnp_Command"] == "pay"
@@ -135,7 +135,7 @@ def test_signed_redirect_is_accepted_by_the_gateway(fake_vnpay, settings):
 
 @pytest.mark.django_db
 def test_gateway_rejects_a_changed_redirect(fake_vnpay):
-    order = order_make()
+    order = OrderFactory()
     client = Client()
     client.force_login(order.user)
     location = client.post(
@@ -159,7 +159,7 @@ def _state(order, payment):
 
 @pytest.mark.django_db(transaction=True)
 def test_valid_ipn_pays_once_and_a_repeat_answers_02(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     assert gateway.send_ipn(result) == (200, {"RspCode": "00", "Message": "Confirm Success"})
@@ -176,7 +176,7 @@ def test_valid_ipn_pays_once_and_a_repeat_answers_02(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_tampered_signature_answers_97_and_changes_nothing(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     tampered = {**result, "vnp_SecureHash": "0" * 128}
@@ -192,7 +192,7 @@ def test_tampered_signature_answers_97_and_changes_nothing(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_wrong_amount_answers_04(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_Amount=str(int(params["vnp_Amount"]) - 100))
     assert gateway.send_ipn(result)[1] == {"RspCode": "04", "Message": "Invalid amount"}
@@ -203,7 +203,7 @@ def test_wrong_amount_answers_04(gateway):
 def test_ipn_for_another_terminal_answers_97_and_changes_nothing(gateway):
     """Signed with our secret but for another terminal (a second shop sharing the secret,
     or a misrouted callback): not ours to apply."""
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_TmnCode="OTHERTMN")
     assert gateway.send_ipn(result)[1] == {"RspCode": "97", "Message": "Invalid signature"}
@@ -216,7 +216,7 @@ def test_ipn_for_another_terminal_answers_97_and_changes_nothing(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_ipn_in_another_currency_answers_04_and_changes_nothing(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_CurrCode="USD")
     assert gateway.send_ipn(result)[1] == {"RspCode": "04", "Message": "Invalid amount"}
@@ -233,7 +233,7 @@ def test_ipn_in_another_currency_answers_04_and_changes_nothing(gateway):
     ids=["latin-accent", "vietnamese-d", "fullwidth-digits"],
 )
 def test_non_ascii_secure_hash_answers_97_not_99(fake_vnpay, client, forged):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, fake_vnpay)
     result = {**fake_vnpay.result_params(params), "vnp_SecureHash": forged}
     response = client.get(reverse("shop:vnpay_ipn"), result)
@@ -249,7 +249,7 @@ def test_non_ascii_secure_hash_answers_97_not_99(fake_vnpay, client, forged):
 @pytest.mark.django_db
 def test_non_ascii_mock_secure_hash_answers_97(client):
     forged = "é" * 128
-    order = order_make()
+    order = OrderFactory()
     params = {
         "mock_TxnRef": "TS2026000001ABCDEF",
         "mock_Amount": "100",
@@ -272,7 +272,7 @@ def test_a_lone_surrogate_in_any_field_is_an_invalid_signature_not_an_error():
 
 @pytest.mark.django_db(transaction=True)
 def test_unknown_txnref_answers_01(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_TxnRef="NOSUCHREF123456")
     assert gateway.send_ipn(result)[1] == {"RspCode": "01", "Message": "Order not found"}
@@ -281,7 +281,7 @@ def test_unknown_txnref_answers_01(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_payment_marks_the_payment_failed_and_the_order_waits(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, response_code="24")  # the buyer canceled
     assert gateway.send_ipn(result)[1] == {"RspCode": "00", "Message": "Confirm Success"}
@@ -296,7 +296,7 @@ def test_failed_payment_marks_the_payment_failed_and_the_order_waits(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_success_code_with_a_failed_transaction_status_is_not_paid(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, response_code="00", transaction_status="02")
     assert gateway.send_ipn(result)[1]["RspCode"] == "00"
@@ -305,7 +305,7 @@ def test_success_code_with_a_failed_transaction_status_is_not_paid(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_late_payment_without_stock_is_refunded_through_the_gateway_and_flagged(gateway):
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     payment, params = vnpay_start(order, gateway)
     order_expire(order, stock_after=0)  # someone else bought the released units
 
@@ -331,7 +331,7 @@ def test_late_payment_without_stock_is_refunded_through_the_gateway_and_flagged(
 @pytest.mark.django_db(transaction=True)
 def test_late_payment_whose_refund_fails_stays_flagged_for_staff(gateway):
     gateway.refund_answer_code = "94"  # VNPAY: a refund for this transaction is in progress
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     payment, params = vnpay_start(order, gateway)
     order_expire(order, stock_after=0)
 
@@ -345,7 +345,7 @@ def test_late_payment_whose_refund_fails_stays_flagged_for_staff(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_late_payment_while_stock_is_still_there_is_accepted(gateway):
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     payment, params = vnpay_start(order, gateway)
     order_expire(order)  # the two units went back on the shelf, nobody took them
 
@@ -363,7 +363,7 @@ def test_late_payment_while_stock_is_still_there_is_accepted(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_return_page_shows_the_result_without_changing_state(gateway, live_server):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     return_url = live_server.url + reverse("shop:vnpay_return")
@@ -388,7 +388,7 @@ def test_return_page_shows_the_result_without_changing_state(gateway, live_serve
 @pytest.mark.django_db(transaction=True)
 def test_full_round_trip_gateway_pays_then_sends_the_buyer_back(gateway):
     gateway.auto_result = "00"
-    order = order_make()
+    order = OrderFactory()
     client = Client()
     client.force_login(order.user)
     location = client.post(
@@ -410,7 +410,7 @@ def test_staff_partial_and_full_refunds_reach_the_gateway(gateway):
     from project.accounts.tests.factories import UserFactory
     from shop.services.refunds import order_refund
 
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     gateway.send_ipn(gateway.result_params(params))
     order.refresh_from_db()
@@ -433,7 +433,7 @@ def test_refund_when_the_gateway_is_unreachable_raises_refund_failed(settings):
     settings.VNPAY_HASH_SECRET = "S"
     settings.VNPAY_API_URL = "http://127.0.0.1:9/merchant_webapi/api/transaction"
     settings.VNPAY_TIMEOUT_SECONDS = 2
-    order = order_make()
+    order = OrderFactory()
     payment = Payment.objects.create(
         order=order,
         provider="vnpay",
@@ -452,7 +452,7 @@ def test_refund_when_the_gateway_is_unreachable_raises_refund_failed(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_ipn_replayed_10_times_at_once_pays_once_and_mails_once(gateway, mailoutbox):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     barrier = threading.Barrier(10)
