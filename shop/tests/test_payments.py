@@ -359,7 +359,7 @@ def test_staff_refund_goes_through_the_mock_provider():
 def test_late_payment_whose_refund_cannot_be_recorded_still_answers_00_and_stays_flagged(
     client,
 ):
-    from shop.tests.test_refunds import db_refuses
+    from tests.db_faults import db_refuses
 
     order = OrderFactory(stock_left=0)
     payment = _start_mock(client, order)
