@@ -76,6 +76,23 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def fake_vnpay(settings):
+    """The fake VNPAY gateway (shop/tests/fake_vnpay.py), with the settings pointing at it;
+    the shop's and the events' refund tests share it."""
+    from shop.tests.fake_vnpay import FakeVnpay
+
+    gateway = FakeVnpay().start()
+    settings.VNPAY_TMN_CODE = gateway.tmn_code
+    settings.VNPAY_HASH_SECRET = gateway.secret
+    settings.VNPAY_PAYMENT_URL = gateway.payment_url
+    settings.VNPAY_API_URL = gateway.api_url
+    settings.VNPAY_TIMEOUT_SECONDS = 5
+    settings.SITE_URL = "http://testserver"
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
 

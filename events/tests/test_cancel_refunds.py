@@ -22,8 +22,7 @@ from shop.kinds import FulfilRefused, kind_get
 from shop.models import Order, Payment, Refund
 from shop.payments.mock import mock_callback_params
 from shop.payments.services import payment_confirm
-from shop.tests.test_refunds import db_refuses
-from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
+from tests.db_faults import db_refuses
 
 from .factories import TicketTypeFactory, free_ticket_type, order_for, user_cart
 
@@ -50,7 +49,7 @@ def canceled_mails(event) -> int:
 
 
 @pytest.fixture
-def sold(fake_vnpay):  # noqa: F811 - the fixture imported above
+def sold(fake_vnpay):
     ticket_type = TicketTypeFactory(quantity=10)
     order = vnpay_buy(user=UserFactory(), ticket_type=ticket_type, quantity=2)
     return ticket_type.event, order, fake_vnpay
