@@ -8,11 +8,13 @@ from django.utils import timezone
 
 class OutboxMessage(models.Model):
     """A side effect written in the same transaction as the change that caused it, and
-    delivered after commit. If delivery fails or the broker is down, the periodic
-    `outbox_redeliver_stuck` task tries again."""
+    delivered after commit by claim-and-send (`project.core.outbox`). If delivery fails, the
+    broker is down or a worker dies mid-send, the periodic `outbox_redeliver_stuck` task
+    tries again."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
@@ -23,6 +25,8 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # While `sending`: the time after which the worker that claimed it is presumed dead.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
