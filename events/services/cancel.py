@@ -133,8 +133,7 @@ def event_cancel(*, event: Event, actor, reason: str) -> CancelReport:
                 with transaction.atomic():
                     event_canceled_email_queue(
                         event=event,
-                        email=order.email,
-                        name=order.user.name or order.email.split("@")[0],
+                        order=order,
                         tickets=sum(
                             item["quantity"] for item in refund.lines if item["line"] in event_lines
                         ),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from project.core.mail import email_message
-from project.core.outbox import email_enqueue, outbox_enqueue, outbox_handler
+from project.core.outbox import outbox_enqueue, outbox_handler
 
 logger = logging.getLogger("tessera.events")
 
@@ -71,13 +71,40 @@ def _send_tickets(payload: dict) -> None:
         message.send()
 
 
-def event_canceled_email_queue(*, event, email: str, name: str, tickets: int, refund=None) -> None:
-    """Tell one buyer their tickets for `event` are canceled (and what was refunded).
-    Call inside the cancel transaction: the outbox sends it after commit."""
+CANCELED_EMAIL = "events_canceled_email"
+
+
+def event_canceled_email_queue(*, event, order, tickets: int, refund=None) -> None:
+    """Tell the buyer of `order` their `tickets` for `event` are canceled (and what was
+    refunded). Call inside a transaction: the outbox row names the rows, and the e-mail is
+    rendered when it is sent."""
+    outbox_enqueue(
+        kind=CANCELED_EMAIL,
+        payload={
+            "event": event.pk,
+            "order": order.pk,
+            "tickets": tickets,
+            "refund": refund.pk if refund is not None else None,
+        },
+    )
+
+
+@outbox_handler(CANCELED_EMAIL)
+def _send_canceled(payload: dict) -> None:
+    from events.models import Event
+    from shop.models import Order, Refund
+
+    event = Event.objects.select_related("organization").get(pk=payload["event"])
+    order = Order.objects.select_related("user").get(pk=payload["order"])
+    refund = (
+        Refund.objects.select_related("order").filter(pk=payload["refund"]).first()
+        if payload.get("refund")
+        else None
+    )
     context = {
         "event": event,
-        "name": name,
-        "tickets": tickets,
+        "name": order.user.name or order.email.split("@")[0],
+        "tickets": payload["tickets"],
         "refund": refund,
         "site_url": settings.SITE_URL,
     }
@@ -85,9 +112,9 @@ def event_canceled_email_queue(*, event, email: str, name: str, tickets: int, re
         subject=f"Canceled: {event.title}",
         body=render_to_string("events/emails/canceled.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
+        to=[order.email],
     )
     message.attach_alternative(
         render_to_string("events/emails/canceled.html", context), "text/html"
     )
-    email_enqueue(message=message)
+    message.send()
