@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Attendee, Event
+from project.core.locks import lock_timeout
 
 from .emails import event_canceled_email_queue
 
@@ -57,7 +58,8 @@ def event_cancel(*, event: Event, actor, reason: str) -> CancelReport:
         raise EventError("Say why the event is canceled: the attendees will read it.")
 
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        with lock_timeout():
+            event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status == Event.Status.FINISHED:
             from .events import EventError
 

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "project.accounts.mfa.MfaRequiredMiddleware",
+    # A service's AppError (Busy included) becomes its status and message, never a 500.
+    "project.core.middleware.AppErrorMiddleware",
     "project.core.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -461,6 +463,11 @@ PERMISSIONS_POLICY = {
 # or a client from METRICS_ALLOWED_IPS (loopback by default); everyone else gets 403.
 METRICS_TOKEN = env("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+
+# --- Locks -------------------------------------------------------------------------------
+# A request waits at most this long for a row lock (PostgreSQL lock_timeout), then answers
+# "busy, try again" with HTTP 503 (project/core/locks.py).
+LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 5000)
 
 # --- Outbox ------------------------------------------------------------------------------
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
