@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
         from shop.signals import order_paid
 
         from .kinds import TicketKind
-        from .services import emails
+        from .services import cancel, emails  # noqa: F401 - cancel registers its outbox kind
 
         kind_register(TicketKind())
         order_paid.connect(emails.tickets_email_on_paid, dispatch_uid="events_tickets_email")
