@@ -342,6 +342,9 @@ class EventCancelRun(models.Model):
     failed = models.JSONField(default=list, blank=True)  # [[order number, why], ...]
     tickets_voided = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
+    # Written by the running task after each order: a run whose heartbeat is older than
+    # OUTBOX_LEASE_SECONDS lost its worker and is taken over when redelivered.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -104,16 +106,22 @@ def _cancel_run_deliver(payload: dict) -> None:
 
 def event_cancel_run(*, run_pk: int) -> EventCancelRun | None:
     """The task: refund the event's orders one by one (`event_cancel`), writing the progress
-    on the run after each order. A run already done is left alone; a run redelivered after
-    its worker died goes on where the refunds stand (`event_cancel` is idempotent)."""
-    run = EventCancelRun.objects.select_related("event", "actor").filter(pk=run_pk).first()
-    if run is None or run.status == EventCancelRun.Status.DONE:
+    on the run after each order. A run already done, or running with a live heartbeat, is
+    left alone (a conditional UPDATE claims it); one whose worker died goes on where the
+    refunds stand (`event_cancel` is idempotent)."""
+    now = timezone.now()
+    runs = EventCancelRun.objects.filter(pk=run_pk)
+    stale = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    claimed = runs.filter(
+        Q(status=EventCancelRun.Status.QUEUED)
+        | Q(status=EventCancelRun.Status.RUNNING, heartbeat_at__lt=stale)
+    ).update(status=EventCancelRun.Status.RUNNING, heartbeat_at=now)
+    if not claimed:  # done, or a live worker is on it
         return None
-    runs = EventCancelRun.objects.filter(pk=run.pk)
-    runs.update(status=EventCancelRun.Status.RUNNING)
+    run = runs.select_related("event", "actor").get()
 
     def progress(done: int, total: int) -> None:
-        runs.update(orders_done=done, orders_total=total)
+        runs.update(orders_done=done, orders_total=total, heartbeat_at=timezone.now())
 
     try:
         report = event_cancel(

@@ -134,3 +134,21 @@ def test_a_run_that_stops_on_an_error_can_be_started_again(
         owner_client.post(cancel_url(event), {"reason": "Typhoon", "confirm": "on"})
     assert EventCancelRun.objects.filter(status="done").count() == 2
     assert Refund.objects.count() == 3
+
+
+def test_a_run_with_a_live_worker_is_left_alone_and_a_dead_one_taken_over(sold, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event, _ = sold
+    run = EventCancelRun.objects.create(
+        event=event, reason="Typhoon", status="running", heartbeat_at=timezone.now()
+    )
+    assert event_cancel_run(run_pk=run.pk) is None  # another worker is refunding
+    assert not Refund.objects.exists()
+
+    stale = timezone.now() - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
+    EventCancelRun.objects.filter(pk=run.pk).update(heartbeat_at=stale)
+    assert event_cancel_run(run_pk=run.pk).status == EventCancelRun.Status.DONE
+    assert Refund.objects.count() == 3
