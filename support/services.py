@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from project.accounts.roles import Perm
 from project.core.audit import audit_log
 from project.core.mail import email_message, in_recipient_language
-from project.core.outbox import email_enqueue
+from project.core.outbox import outbox_enqueue, outbox_handler
 from project.core.rate_limits import rate_limit_hit
 
 from . import broadcast
@@ -336,14 +336,25 @@ def message_post(*, room_id: int, author, text) -> Message:
     return message
 
 
+MISSED_REPLY_EMAIL = "support_missed_reply_email"
+
+
 def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
-    """E-mail the customer the recent messages, at most once per room every N minutes."""
+    """E-mail the customer the recent messages, at most once per room every N minutes.
+    The outbox row names the room and the time; the e-mail is rendered when it is sent."""
     window = timedelta(minutes=settings.SUPPORT_MISSED_REPLY_MINUTES)
     if room.missed_reply_emailed_at and room.missed_reply_emailed_at > now - window:
         return []
     room.missed_reply_emailed_at = now
+    outbox_enqueue(kind=MISSED_REPLY_EMAIL, payload={"room": room.pk, "until": now.isoformat()})
+    return ["missed_reply_emailed_at"]
+
+
+@outbox_handler(MISSED_REPLY_EMAIL)
+def _missed_reply_deliver(payload: dict) -> None:
+    room = Room.objects.select_related("customer").get(pk=payload["room"])
     recent = list(
-        room.messages.filter(kind=Message.Kind.CHAT)
+        room.messages.filter(kind=Message.Kind.CHAT, created__lte=payload["until"])
         .select_related("author")
         .order_by("-created", "-pk")[:10]
     )[::-1]
@@ -361,8 +372,7 @@ def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
         email.attach_alternative(
             render_to_string("support/email/missed_reply.html", context), "text/html"
         )
-    email_enqueue(message=email)
-    return ["missed_reply_emailed_at"]
+    email.send()
 
 
 # --- presence (in the cache, shared by every process with Redis) and rate limits ---------

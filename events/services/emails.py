@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from project.core.mail import email_message, in_recipient_language
-from project.core.outbox import email_enqueue, outbox_enqueue, outbox_handler
+from project.core.outbox import outbox_enqueue, outbox_handler
 
 logger = logging.getLogger("tessera.events")
 
@@ -91,22 +91,44 @@ def _send_tickets(payload: dict) -> None:
         message.send()
 
 
-def event_canceled_email_queue(
-    *, event, email: str, name: str, tickets: int, refund=None, user=None, language: str = ""
-) -> None:
-    """Tell one buyer their tickets for `event` are canceled (and what was refunded), in
-    their language (`user`'s profile, else `language`). Call inside the cancel transaction:
-    the outbox sends it after commit."""
-    with in_recipient_language(user=user, language=language):
-        _event_canceled_email_queue(
-            event=event, email=email, name=name, tickets=tickets, refund=refund
-        )
+CANCELED_EMAIL = "events_canceled_email"
 
 
-def _event_canceled_email_queue(*, event, email: str, name: str, tickets: int, refund) -> None:
+def event_canceled_email_queue(*, event, order, tickets: int, refund=None) -> None:
+    """Tell the buyer of `order` their `tickets` for `event` are canceled (and what was
+    refunded). Call inside a transaction: the outbox row names the rows, and the e-mail is
+    rendered when it is sent."""
+    outbox_enqueue(
+        kind=CANCELED_EMAIL,
+        payload={
+            "event": event.pk,
+            "order": order.pk,
+            "tickets": tickets,
+            "refund": refund.pk if refund is not None else None,
+        },
+    )
+
+
+@outbox_handler(CANCELED_EMAIL)
+def _send_canceled(payload: dict) -> None:
+    from events.models import Event
+    from shop.models import Order, Refund
+
+    event = Event.objects.select_related("organization").get(pk=payload["event"])
+    order = Order.objects.select_related("user").get(pk=payload["order"])
+    refund = (
+        Refund.objects.select_related("order").filter(pk=payload["refund"]).first()
+        if payload.get("refund")
+        else None
+    )
+    with in_recipient_language(user=order.user, language=order.language):
+        _canceled_send(event=event, order=order, refund=refund, tickets=payload["tickets"])
+
+
+def _canceled_send(*, event, order, refund, tickets: int) -> None:
     context = {
         "event": event,
-        "name": name,
+        "name": (order.user.name if order.user else "") or order.email.split("@")[0],
         "tickets": tickets,
         "refund": refund,
         "site_url": settings.SITE_URL,
@@ -115,9 +137,9 @@ def _event_canceled_email_queue(*, event, email: str, name: str, tickets: int, r
         subject=_("Canceled: {event}").format(event=event.title),
         body=render_to_string("events/emails/canceled.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
+        to=[order.email],
     )
     message.attach_alternative(
         render_to_string("events/emails/canceled.html", context), "text/html"
     )
-    email_enqueue(message=message)
+    message.send()

@@ -17,7 +17,6 @@ from events.services.cancel import event_cancel
 from events.services.tickets import TicketError, event_register
 from project.accounts.tests.factories import UserFactory
 from project.core.models import OutboxMessage
-from project.core.outbox import payload_open
 from shop.kinds import FulfilRefused, kind_get
 from shop.models import Order, Payment, Refund
 from shop.payments.mock import mock_callback_params
@@ -41,11 +40,9 @@ def vnpay_buy(*, user, ticket_type, quantity) -> Order:
 
 
 def canceled_mails(event) -> int:
-    return sum(
-        1
-        for message in OutboxMessage.objects.filter(kind="email")
-        if f"Canceled: {event.title}" in str(payload_open(message.payload))
-    )
+    return OutboxMessage.objects.filter(
+        kind="events_canceled_email", payload__event=event.pk
+    ).count()
 
 
 @pytest.fixture

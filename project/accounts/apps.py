@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import adapters  # noqa: F401 - registers the account e-mail outbox kind
         from .roles import roles_sync
 
         # After every app's migrate, not only this one's: the permissions of apps listed

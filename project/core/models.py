@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 class OutboxMessage(models.Model):
     """A side effect written in the same transaction as the change that caused it, and
-    delivered after commit. If delivery fails or the broker is down, the periodic
-    `outbox_redeliver_stuck` task tries again."""
+    delivered after commit by claim-and-send (`project.core.outbox`). If delivery fails, the
+    broker is down or a worker dies mid-send, the periodic `outbox_redeliver_stuck` task
+    tries again."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -24,6 +26,8 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # While `sending`: the time after which the worker that claimed it is presumed dead.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

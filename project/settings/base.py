@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "project.accounts.mfa.MfaRequiredMiddleware",
+    # A service's AppError (Busy included) becomes its status and message, never a 500.
+    "project.core.middleware.AppErrorMiddleware",
     "project.core.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -481,9 +483,16 @@ PERMISSIONS_POLICY = {
 METRICS_TOKEN = env("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 
+# --- Locks -------------------------------------------------------------------------------
+# A request waits at most this long for a row lock (PostgreSQL lock_timeout), then answers
+# "busy, try again" with HTTP 503 (project/core/locks.py).
+LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 5000)
+
 # --- Outbox ------------------------------------------------------------------------------
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_STUCK_AFTER_SECONDS = env_int("OUTBOX_STUCK_AFTER_SECONDS", 120)
+# A message claimed for sending longer ago than this is presumed lost with its worker.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 
 # --- Logging -----------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

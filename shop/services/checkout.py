@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from project.accounts.addresses import ADDRESS_REQUIRED, address_values
+from project.core.locks import lock_timeout
 from shop.kinds import ATTENDEE_NAME_MAX_LENGTH, ATTENDEE_NAMES_KEY, FulfilRefused, kind_get
 from shop.models import Cart, CartLine, Order, OrderLine
 from shop.selectors.cart import offers_for_lines
@@ -134,7 +135,8 @@ def _place(
     *, cart, user, idempotency_key, delivery_type, shipping_address, payment_method, attendee_names
 ):
     with transaction.atomic():
-        cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        with lock_timeout():
+            cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if cart is None or cart.user_id != user.pk:
             raise CheckoutError("This cart is not yours.")
         if cart.status != Cart.Status.ACTIVE:
@@ -144,10 +146,11 @@ def _place(
             raise CheckoutError("This cart has already been checked out.")
         # Locking the lines keeps the hold-expiry task from giving back a hold this order
         # is about to take over (it skips locked lines).
-        lines = sorted(
-            CartLine.objects.select_for_update().filter(cart=cart),
-            key=lambda line: (line.kind, line.ref),
-        )
+        with lock_timeout():
+            lines = sorted(
+                CartLine.objects.select_for_update().filter(cart=cart),
+                key=lambda line: (line.kind, line.ref),
+            )
         if not lines:
             raise CheckoutError("Your cart is empty.")
         names = attendee_names_check(lines=lines, attendee_names=attendee_names)
