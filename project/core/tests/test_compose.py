@@ -35,6 +35,8 @@ PROCESS_VARIABLES = {"DJANGO_SETTINGS_MODULE"}
 COMPOSE_ONLY_VARIABLES = {
     "POSTGRES_PASSWORD",  # the postgres service and DATABASE_URL
     "WEB_CONCURRENCY",  # gunicorn --workers
+    "WEB_MAX_REQUESTS",  # gunicorn --max-requests
+    "WEB_MAX_REQUESTS_JITTER",  # gunicorn --max-requests-jitter
     "HTTP_PORT",  # nginx published port
     "HTTPS_PORT",  # nginx published port
     "TLS_CERT_DIR",  # nginx certificate directory
