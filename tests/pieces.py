@@ -104,6 +104,7 @@ TOOLS = {
     "pdftoppm": lambda: _tool("pdftoppm", "poppler-utils"),
     "zbar": lambda: _library("zbar", "libzbar0"),
     "redis-server": lambda: _tool("redis-server", "redis-server"),
+    "nginx": lambda: _tool("nginx", "nginx-light"),
 }
 
 POSTGRES = Missing(

@@ -62,8 +62,10 @@ def start(
     log_dir: Path,
     port: int | None = None,
     timeout: float = 60,
+    wait: bool = True,
 ) -> Service:
-    """Start `argv` with its output in `log_dir/<name>.log`; wait until `port` accepts."""
+    """Start `argv` with its output in `log_dir/<name>.log`; wait until `port` accepts
+    (unless `wait` is false: then call wait_listening)."""
     if port is not None and port_open(port):
         raise RuntimeError(f"{name}: port {port} is already in use")
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -78,15 +80,22 @@ def start(
             start_new_session=True,
         )
     service = Service(name, process, log, port)
-    if port is None:
-        return service
+    if port is not None and wait:
+        wait_listening(service, timeout=timeout)
+    return service
+
+
+def wait_listening(service: Service, *, timeout: float = 60) -> Service:
+    """Wait until the service accepts connections on its port (it must not exit first)."""
     deadline = time.monotonic() + timeout
-    while not port_open(port):
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited early:\n{service.log_tail()}")
+    while not port_open(service.port):
+        if service.process.poll() is not None:
+            raise RuntimeError(f"{service.name} exited early:\n{service.log_tail()}")
         if time.monotonic() > deadline:
             stop(service, grace=2)
-            raise RuntimeError(f"{name} did not listen on {port}:\n{service.log_tail()}")
+            raise RuntimeError(
+                f"{service.name} did not listen on {service.port}:\n{service.log_tail()}"
+            )
         time.sleep(0.1)
     return service
 
@@ -117,7 +126,9 @@ def kill(service: Service) -> None:
     service.stopped = "killed"
 
 
-def gunicorn(port: int, *, workers: int, env, log_dir: Path, name: str = "gunicorn") -> Service:
+def gunicorn(
+    port: int, *, workers: int, env, log_dir: Path, name: str = "gunicorn", wait: bool = True
+) -> Service:
     return start(
         name,
         [
@@ -134,10 +145,11 @@ def gunicorn(port: int, *, workers: int, env, log_dir: Path, name: str = "gunico
         env=env,
         log_dir=log_dir,
         port=port,
+        wait=wait,
     )
 
 
-def daphne(port: int, *, env, log_dir: Path, name: str = "daphne") -> Service:
+def daphne(port: int, *, env, log_dir: Path, name: str = "daphne", wait: bool = True) -> Service:
     return start(
         name,
         [
@@ -154,6 +166,7 @@ def daphne(port: int, *, env, log_dir: Path, name: str = "daphne") -> Service:
         env=env,
         log_dir=log_dir,
         port=port,
+        wait=wait,
     )
 
 

@@ -45,7 +45,9 @@ class GracefulServer(Server):
             if isinstance(protocol, WebSocketProtocol) and protocol.state == protocol.STATE_OPEN
         ]
         for protocol in sockets:
-            protocol.serverClose(code=CLOSE_SERVICE_RESTART)
+            # autobahn's sendClose() allows only 1000 and 3000-4999 from a server; 1012 is a
+            # registered code (RFC 6455 §7.4 registry) that clients reconnect on.
+            protocol.sendCloseFrame(code=CLOSE_SERVICE_RESTART, isReply=False)
         logger.info("draining: closed %d sockets with %d", len(sockets), CLOSE_SERVICE_RESTART)
         deadline = time.monotonic() + self.drain_seconds
         while time.monotonic() < deadline and any(
