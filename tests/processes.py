@@ -149,7 +149,15 @@ def gunicorn(
     )
 
 
-def daphne(port: int, *, env, log_dir: Path, name: str = "daphne", wait: bool = True) -> Service:
+def daphne(
+    port: int,
+    *,
+    env,
+    log_dir: Path,
+    name: str = "daphne",
+    wait: bool = True,
+    app: str = "project.asgi:application",
+) -> Service:
     return start(
         name,
         [
@@ -161,7 +169,7 @@ def daphne(port: int, *, env, log_dir: Path, name: str = "daphne", wait: bool = 
             "-p",
             str(port),
             "--proxy-headers",
-            "project.asgi:application",
+            app,
         ],
         env=env,
         log_dir=log_dir,

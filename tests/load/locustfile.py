@@ -82,8 +82,13 @@ class Person(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        self.number = next_person()
-        self.email = EMAIL.format(self.number)
+        self.become(next_person())
+
+    def become(self, number: int) -> None:
+        """Be load account `number`, from an address of its own, with no cookies yet."""
+        self.number = number
+        self.email = EMAIL.format(number)
+        self.client.cookies.clear()
         if BEHIND_PROXY:
             self.client.headers["X-Forwarded-For"] = (
                 f"10.18.{self.number // 250}.{self.number % 250 + 1}"
@@ -163,6 +168,9 @@ class Buyer(Person):
     About a third give up before paying, so their holds expire."""
 
     weight = 20
+    ticket_share = 0.7
+    abandon_at_payment = 0.2
+    abandon_at_review = 0.15
 
     def on_start(self):
         super().on_start()
@@ -170,40 +178,42 @@ class Buyer(Person):
 
     @task
     def buy(self):
-        if random.random() < 0.7:
-            page = self.get(f"/events/{EVENT}/", name="/events/[slug]/")
-            refs = TICKET_REF.findall(page.text)
-            if not refs:
-                return
-            kind, ref, back = "ticket", refs[0], f"/events/{EVENT}/"
+        self.checkout(ticket=random.random() < self.ticket_share)
+
+    def checkout(self, *, ticket: bool) -> bool:
+        """The whole journey; True once the mock provider approved the payment."""
+        if ticket:
+            back = f"/events/{EVENT}/"
+            refs = TICKET_REF.findall(self.get(back, name="/events/[slug]/").text)
         else:
-            page = self.get(f"/shop/p/{PRODUCT}/", name="/shop/p/[slug]/")
-            refs = PRODUCT_REF.findall(page.text)
-            if not refs:
-                return
-            kind, ref, back = "product", refs[0], f"/shop/p/{PRODUCT}/"
+            back = f"/shop/p/{PRODUCT}/"
+            refs = PRODUCT_REF.findall(self.get(back, name="/shop/p/[slug]/").text)
+        if not refs:
+            return False
+        kind = "ticket" if ticket else "product"
         self.post(
             "/cart/add/",
-            {"kind": kind, "ref": ref, "quantity": "1", "next": back},
+            {"kind": kind, "ref": refs[0], "quantity": "1", "next": back},
             referer=back,
         )
         self.get("/cart/")
         step = self.get("/checkout/")
         if urlsplit(step.url).path == "/checkout/delivery/":
             self.post("/checkout/delivery/", {"delivery_type": "pickup"})
-        if random.random() < 0.2:
-            return  # abandoned at the payment step: the hold expires
+        if random.random() < self.abandon_at_payment:
+            return False  # abandoned at the payment step: the hold expires
         review = self.post("/checkout/payment/", {"payment_method": "mock"})
         key = IDEMPOTENCY.search(review.text)
-        if key is None or random.random() < 0.15:
-            return  # abandoned at the review
+        if key is None or random.random() < self.abandon_at_review:
+            return False  # abandoned at the review
         sandbox = self.post(
             "/checkout/place/", {"idempotency_key": key.group(1)}, referer="/checkout/review/"
         )
         path = urlsplit(sandbox.url).path
         if not path.startswith("/payments/mock/"):
-            return
-        self.post(path, {"decision": "approve"}, name="/payments/mock/[reference]/ [POST]")
+            return False
+        paid = self.post(path, {"decision": "approve"}, name="/payments/mock/[reference]/ [POST]")
+        return paid.status_code == 200
 
 
 class Visitor(Person):

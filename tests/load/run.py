@@ -60,31 +60,15 @@ def main(argv=None) -> int:
         )
         sampler = LoadSampler()
         sampler.start()
-        locust = subprocess.run(
-            [
-                str(processes.VENV_BIN / "locust"),
-                "-f",
-                str(Path(__file__).with_name("locustfile.py")),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                args.time,
-                "--host",
-                site.url,
-                "--csv",
-                str(out / "load"),
-                "--html",
-                str(out / "load.html"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=processes.BASE_DIR,
+        locust = run_locust(
+            ["Browser", "Buyer", "Visitor"],
+            users=args.users,
+            spawn_rate=args.spawn_rate,
+            run_time=args.time,
+            host=site.url,
+            out=out / "load",
             env=locust_env,
-            check=False,
+            html=out / "load.html",
         )
         sampler.stop()
         rss = site.rss()
@@ -96,6 +80,50 @@ def main(argv=None) -> int:
     print(report)
     print(f"load: report {out / 'report.md'}, chart {out / 'load.html'}")
     return locust.returncode
+
+
+def run_locust(
+    classes: list[str],
+    *,
+    users: int,
+    spawn_rate: float,
+    run_time: str,
+    host: str,
+    out: Path,
+    env: dict[str, str],
+    html: Path | None = None,
+    locustfile: str = "locustfile.py",
+) -> subprocess.CompletedProcess:
+    """Locust headless with the given user classes; statistics in `out`_stats.csv."""
+    argv = [
+        str(processes.VENV_BIN / "locust"),
+        "-f",
+        str(Path(__file__).with_name(locustfile)),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        run_time,
+        "--host",
+        host,
+        "--csv",
+        str(out),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    if html is not None:
+        argv += ["--html", str(html)]
+    return subprocess.run([*argv, *classes], cwd=processes.BASE_DIR, env=env, check=False)
+
+
+def aggregated(prefix: Path) -> dict[str, str]:
+    """The Aggregated row of Locust's `prefix`_stats.csv (empty without one)."""
+    return next(
+        (row for row in _rows(Path(f"{prefix}_stats.csv")) if row["Name"] == "Aggregated"), {}
+    )
 
 
 class LoadSampler(threading.Thread):
@@ -159,7 +187,7 @@ def render_report(out: Path, *, args, load: str, rss, mails: int, exit_code: int
     stats = _rows(out / "load_stats.csv")
     failures = _rows(out / "load_failures.csv")
     limits = json.loads((out / "limits.json").read_text()) if (out / "limits.json").exists() else []
-    total = next((row for row in stats if row["Name"] == "Aggregated"), None)
+    total = aggregated(out / "load")
     lines = [
         f"# Load test {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
