@@ -64,14 +64,30 @@ class Command(BaseCommand):
     def _accounts(self, count: int, password: str) -> None:
         User = get_user_model()
         hashed = make_password(password)
-        for number in range(1, count + 1):
-            email = load_email(number)
-            user, _ = User.objects.update_or_create(
-                email=email, defaults={"name": f"Load {number:03d}", "password": hashed}
+        emails = [load_email(number) for number in range(1, count + 1)]
+        existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+        User.objects.filter(email__in=existing).update(password=hashed)
+        User.objects.bulk_create(
+            [
+                User(email=email, name=f"Load {number:03d}", password=hashed)
+                for number, email in enumerate(emails, start=1)
+                if email not in existing
+            ]
+        )
+        users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+        verified = set(
+            EmailAddress.objects.filter(email__in=emails, verified=True).values_list(
+                "email", flat=True
             )
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+        )
+        EmailAddress.objects.filter(email__in=set(emails) - verified).delete()
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user_id=users[email], email=email, verified=True, primary=True)
+                for email in emails
+                if email not in verified
+            ]
+        )
 
     def _event(self, organization, slug: str, capacity: int) -> TicketType:
         starts = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=30)
