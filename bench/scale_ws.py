@@ -109,7 +109,9 @@ def main() -> None:
     env = {**stack.production_env(), "DATABASE_POOL": "true"}
     os.environ.update(env)
     stack.database_create()
-    ws_fanout.django_setup()
+    import django
+
+    django.setup()
     token, snapshot = ws_fanout.bench_order()
     from django.db import connection
 

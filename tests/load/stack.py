@@ -156,6 +156,27 @@ class SmtpSink:
         writer.close()
 
 
+def warm_up(web: processes.Service, url: str, ready: str, paths, timeout: float = 90) -> None:
+    """Wait until gunicorn's workers answer `ready` (they boot after the port is bound),
+    then request each path a few times so every worker has served it once."""
+    import requests
+
+    headers = {"X-Forwarded-Proto": "https"}  # as nginx sends it: no redirect to https
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(url + ready, headers=headers, timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url}{ready} did not answer:\n{web.log_tail()}")
+        time.sleep(0.2)
+    for _ in range(4):
+        for path in paths:
+            requests.get(url + path, headers=headers, timeout=30)
+
+
 @dataclass
 class Stack:
     env: dict[str, str]
@@ -191,25 +212,10 @@ class Stack:
             raise
         return self
 
-    def warm_up(self, timeout: float = 60) -> None:
+    def warm_up(self) -> None:
         """Wait for /healthz, then load the main pages in every worker once (templates are
         compiled and connections opened on first use), so the run measures a warm site."""
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"/healthz did not answer:\n{self.web.log_tail()}")
-            time.sleep(0.2)
-        headers = {"X-Forwarded-Proto": "https"}
-        for _ in range(self.workers * 2):
-            for path in ("/", "/events/", "/shop/", "/accounts/login/"):
-                requests.get(self.url + path, headers=headers, timeout=30)
+        warm_up(self.web, self.url, "/healthz", ("/", "/events/", "/shop/", "/accounts/login/"))
 
     def _add(self, service):
         self.services.append(service)
