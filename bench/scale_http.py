@@ -41,6 +41,7 @@ RUSH_ACCOUNTS = 3000
 # Event page, add (+ redirect back), cart, checkout (+ redirect), payment method (+ review),
 # place (+ sandbox page), approve (+ return page).
 HTTP_PER_TICKET = 12
+SELLOUT_CAPACITY = 10
 
 
 def seconds(text: str) -> float:
@@ -185,7 +186,7 @@ def main() -> None:
             return figures, load, paid_tickets(slug)
 
         rush, rush_load, (paid, sold, capacity) = rush_run("rush", 1_000_000, args.rush_time)
-        _, _, sold_out = rush_run("sellout", 150, "20s")
+        _, _, sold_out = rush_run("sellout", SELLOUT_CAPACITY, "60s")
 
     minutes = seconds(args.rush_time) / 60
     per_minute = paid / minutes
