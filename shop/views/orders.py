@@ -3,15 +3,12 @@ list (table, filters, CSV), detail, status changes and refunds."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 import django_filters
 import django_tables2 as tables
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +17,10 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from project.accounts.roles import Role, user_has_role
-from project.core.csv_export import csv_response
+from project.accounts.access import access_required
+from project.accounts.roles import Perm
+from project.core.badges import status_badge
+from project.core.exports import export_requested, export_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Currency, Order, Refund
@@ -33,7 +32,6 @@ from shop.selectors.orders import (
     staff_order,
     staff_orders,
 )
-from shop.services.emails import address_lines
 from shop.services.invoices import (
     NoInvoice,
     credit_note_filename,
@@ -82,7 +80,6 @@ def order_detail(request, number: str):
 def _delivery_context(order: Order) -> dict:
     """What shop/orders/delivery.html shows, on the customer's and the staff page."""
     return {
-        "address_lines": address_lines(order.shipping_address),
         "pickup_location": settings.SHOP_PICKUP_LOCATION,
     }
 
@@ -136,15 +133,9 @@ def order_credit_note(request, number: str, refund_id: int):
 # --- staff ---------------------------------------------------------------------------------
 
 
-def staff_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (user_has_role(request.user, Role.STAFF) or user_has_role(request.user, Role.ADMIN)):
-            raise PermissionDenied("Staff only.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Everyone who works orders sees them; changing and refunding is narrower.
+orders_view_access = access_required(Perm.ORDERS_VIEW)
+orders_change_access = access_required(Perm.ORDERS_VIEW, Perm.ORDERS_CHANGE)
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -216,15 +207,7 @@ class OrderTable(tables.Table):
         empty_text = "No orders match."
 
     def render_status(self, record, value):
-        tone = {
-            "paid": "badge-success",
-            "shipped": "badge-info",
-            "completed": "badge-success",
-            "pending_payment": "badge-warning",
-            "canceled": "badge-danger",
-            "refunded": "badge-danger",
-        }.get(record.status, "")
-        return format_html('<span class="badge {}">{}</span>', tone, value)
+        return status_badge(record.status, value)
 
     def render_needs_attention(self, value):
         return format_html('<span class="badge badge-danger" title="{}">Look</span>', value)
@@ -236,16 +219,16 @@ class OrderTable(tables.Table):
         return value
 
 
-@staff_view
+@orders_view_access
 @require_GET
 @ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_order_list(request):
     filterset = OrderFilter(request.GET or None, queryset=staff_orders())
     table = OrderTable(filterset.qs)
     tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    if request.GET.get("_export") == "csv":
+    if export_format := export_requested(request):
         # Every filtered row (not just the page), with the table's `value_*` values.
-        return csv_response(table.as_values(), filename="orders.csv")
+        return export_response(table, export_format=export_format, name="orders")
     template = "shop/orders/staff_list.html"
     if request.htmx:
         template += "#orders-table"
@@ -274,13 +257,13 @@ def _staff_detail(request, order, *, status_form=None, refund_form=None, status=
     )
 
 
-@staff_view
+@orders_view_access
 @require_GET
 def staff_order_detail(request, number: str):
     return _staff_detail(request, _staff_order(number))
 
 
-@staff_view
+@orders_change_access
 @require_POST
 def staff_order_status(request, number: str):
     order = _staff_order(number)
@@ -303,7 +286,7 @@ def staff_order_status(request, number: str):
     return redirect("shop:staff_order_detail", number=order.number)
 
 
-@staff_view
+@orders_change_access
 @require_POST
 def staff_order_refund(request, number: str):
     order = _staff_order(number)
@@ -325,7 +308,7 @@ def staff_order_refund(request, number: str):
     return redirect("shop:staff_order_detail", number=order.number)
 
 
-@staff_view
+@orders_change_access
 @require_POST
 def staff_refund_retry(request, number: str, refund_id: int):
     order = _staff_order(number)
@@ -339,13 +322,13 @@ def staff_refund_retry(request, number: str, refund_id: int):
     return redirect("shop:staff_order_detail", number=order.number)
 
 
-@staff_view
+@orders_view_access
 @require_GET
 def staff_order_invoice(request, number: str):
     return _invoice_response(_staff_order(number))
 
 
-@staff_view
+@orders_view_access
 @require_GET
 def staff_order_credit_note(request, number: str, refund_id: int):
     return _credit_note_response(_staff_order(number), refund_id)

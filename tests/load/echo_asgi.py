@@ -13,25 +13,25 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
 django.setup()
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
+from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from dashboards.live import order_group  # noqa: E402
 
 
-class EchoConsumer(AsyncJsonWebsocketConsumer):
+class EchoConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.group = order_group(self.scope["url_route"]["kwargs"]["number"])
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json({"type": "order"})
+        await self.send(text_data='<div id="order-progress"></div>')
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def order_update(self, event):
-        await self.send_json(event["snapshot"])
+        await self.send(text_data=event["html"])
 
 
 application = ProtocolTypeRouter(
