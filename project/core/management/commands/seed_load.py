@@ -110,7 +110,7 @@ class Command(BaseCommand):
         )
         if created:
             EventLocation.objects.create(
-                event=event, city="Ho Chi Minh City", address="1 Le Loi", country="Vietnam"
+                event=event, city="Ho Chi Minh City", address="1 Le Loi", country="VN"
             )
         ticket_type, _ = TicketType.objects.get_or_create(
             event=event,
