@@ -93,14 +93,14 @@ class AttendeeExportTable(tables.Table):
     """The attendee download; times in the event's zone (the selector fetches the ticket
     type's event)."""
 
-    name = tables.Column(verbose_name=_("name"))
-    ticket_type = tables.Column(accessor="ticket_type__name", verbose_name=_("ticket_type"))
-    status = tables.Column(verbose_name=_("status"))
-    buyer_email = tables.Column(accessor="buyer__email", verbose_name=_("buyer_email"), default="")
-    order = tables.Column(accessor="order_line__order__number", verbose_name=_("order"), default="")
-    code = tables.Column(verbose_name=_("code"))
-    checked_in_at = tables.Column(verbose_name=_("checked_in_at"), default="")
-    issued = tables.Column(accessor="created", verbose_name=_("issued"))
+    name = tables.Column(verbose_name="name")
+    ticket_type = tables.Column(accessor="ticket_type__name", verbose_name="ticket_type")
+    status = tables.Column(verbose_name="status")
+    buyer_email = tables.Column(accessor="buyer__email", verbose_name="buyer_email", default="")
+    order = tables.Column(accessor="order_line__order__number", verbose_name="order", default="")
+    code = tables.Column(verbose_name="code")
+    checked_in_at = tables.Column(verbose_name="checked_in_at", default="")
+    issued = tables.Column(accessor="created", verbose_name="issued")
 
     class Meta:
         model = Attendee
