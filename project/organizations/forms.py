@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from project.core.timezones import time_zone_choices
 
@@ -18,7 +19,11 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "bio", "city", "social_link", "time_zone"]
-        labels = {"name": _("Name"), "bio": _("About"), "city": _("City")}
+        labels = {
+            "name": _("Organization name"),
+            "bio": pgettext_lazy("organization", "About"),
+            "city": _("City"),
+        }
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def clean_time_zone(self):
