@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from project.core.badges import status_badge
@@ -57,7 +57,7 @@ class EventTable(tables.Table):
 
 
 class AttendeeTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"))
+    name = tables.Column(verbose_name=pgettext_lazy("person", "Name"))
     ticket_type = tables.Column(
         accessor="ticket_type__name", verbose_name=_("Ticket type"), order_by=("ticket_type__name",)
     )
