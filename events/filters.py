@@ -7,6 +7,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Attendee, Event, SportType, city_search_key
 
@@ -22,18 +24,18 @@ CITY_ALIASES = {
 
 
 class EventFilter(django_filters.FilterSet):
-    WHEN = [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All dates")]
-    PRICE = [("free", "Free"), ("paid", "Paid")]
+    WHEN = [("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All dates"))]
+    PRICE = [("free", _("Free")), ("paid", pgettext_lazy("price", "Paid"))]
 
     q = django_filters.CharFilter(
         max_length=100,
         method="filter_q",
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(
             attrs={
                 **INPUT,
                 "type": "search",
-                "placeholder": "Search events…",
+                "placeholder": _("Search events…"),
                 "autocomplete": "off",
                 "maxlength": "100",
             }
@@ -42,48 +44,53 @@ class EventFilter(django_filters.FilterSet):
     sport = django_filters.ChoiceFilter(
         field_name="sport_type",
         choices=SportType.choices,
-        empty_label="All sports",
-        label="Sport",
+        empty_label=_("All sports"),
+        label=_("Sport"),
         widget=forms.Select(attrs=INPUT),
     )
     city = django_filters.CharFilter(
         max_length=100,
         method="filter_city",
-        label="City",
+        label=_("City"),
         widget=forms.TextInput(
-            attrs={**INPUT, "list": "event-cities", "placeholder": "Any city", "maxlength": "100"}
+            attrs={
+                **INPUT,
+                "list": "event-cities",
+                "placeholder": _("Any city"),
+                "maxlength": "100",
+            }
         ),
     )
     date_from = django_filters.DateFilter(
         field_name="ends_at",
         lookup_expr="date__gte",
-        label="From",
+        label=pgettext_lazy("date", "From"),
         widget=forms.DateInput(attrs={**INPUT, "type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="starts_at",
         lookup_expr="date__lte",
-        label="To",
+        label=pgettext_lazy("date", "To"),
         widget=forms.DateInput(attrs={**INPUT, "type": "date"}),
     )
     format = django_filters.ChoiceFilter(
         choices=Event.Format.choices,
-        empty_label="Online or in person",
-        label="Format",
+        empty_label=_("Online or in person"),
+        label=_("Format"),
         widget=forms.Select(attrs=INPUT),
     )
     price = django_filters.ChoiceFilter(
         method="filter_price",
         choices=PRICE,
-        empty_label="Free or paid",
-        label="Price",
+        empty_label=_("Free or paid"),
+        label=_("Price"),
         widget=forms.Select(attrs=INPUT),
     )
     when = django_filters.ChoiceFilter(
         method="filter_when",
         choices=WHEN,
         empty_label=None,
-        label="When",
+        label=_("When"),
         widget=forms.Select(attrs=INPUT),
     )
 
@@ -136,22 +143,28 @@ class AttendeeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         max_length=100,
         method="filter_q",
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(
             attrs={
                 **INPUT,
                 "type": "search",
                 "autocomplete": "off",
-                "placeholder": "Name, e-mail, order or code…",
+                "placeholder": _("Name, e-mail, order or code…"),
                 "maxlength": "100",
             }
         ),
     )
     status = django_filters.ChoiceFilter(
-        choices=Attendee.Status.choices, empty_label="Any status", widget=forms.Select(attrs=INPUT)
+        label=_("Status"),
+        choices=Attendee.Status.choices,
+        empty_label=_("Any status"),
+        widget=forms.Select(attrs=INPUT),
     )
     ticket_type = django_filters.ModelChoiceFilter(
-        queryset=None, empty_label="Any ticket type", widget=forms.Select(attrs=INPUT)
+        label=_("Ticket type"),
+        queryset=None,
+        empty_label=_("Any ticket type"),
+        widget=forms.Select(attrs=INPUT),
     )
 
     class Meta:

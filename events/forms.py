@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -62,56 +64,75 @@ def _zone_fields(form, zone, names) -> None:
     for name in names:
         field = form.fields[name]
         field.zone = zone
-        field.help_text = " ".join(part for part in (field.help_text, f"In {label}.") if part)
+        zone_help = gettext("In {zone}.").format(zone=label)
+        field.help_text = " ".join(part for part in (str(field.help_text), zone_help) if part)
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
-    sport_type = forms.ChoiceField(choices=SportType.choices, widget=forms.Select(attrs=INPUT))
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=INPUT))
+    sport_type = forms.ChoiceField(
+        label=_("Sport"), choices=SportType.choices, widget=forms.Select(attrs=INPUT)
+    )
     format = forms.ChoiceField(
+        label=_("Format"),
         choices=Event.Format.choices,
         initial=Event.Format.OFFLINE,
         widget=forms.Select(attrs=INPUT),
     )
     time_zone = forms.ChoiceField(
+        label=_("Time zone"),
         required=False,  # left out: the event's (or its organization's) zone
         choices=time_zone_choices,
         widget=forms.Select(attrs=INPUT),
-        help_text="The times below, and everywhere the event is shown, are in this zone.",
+        help_text=_("The times below, and everywhere the event is shown, are in this zone."),
     )
-    starts_at = _datetime(label="Starts")
-    ends_at = _datetime(label="Ends")
-    is_free = forms.BooleanField(required=False, label="Free event (registration, no payment)")
+    starts_at = _datetime(label=_("Starts"))
+    ends_at = _datetime(label=_("Ends"))
+    is_free = forms.BooleanField(required=False, label=_("Free event (registration, no payment)"))
     description = forms.CharField(
-        required=False, max_length=10000, widget=forms.Textarea(attrs={**INPUT, "rows": 5})
+        label=_("Description"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={**INPUT, "rows": 5}),
     )
     schedule = forms.CharField(
+        label=_("Schedule"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(
-            attrs={**INPUT, "rows": 4, "placeholder": "07:00 Warm-up\n07:30 Start"}
+            attrs={**INPUT, "rows": 4, "placeholder": _("07:00 Warm-up\n07:30 Start")}
         ),
-        help_text="One item a line.",
+        help_text=_("One item a line."),
     )
     cover_image = forms.FileField(
+        label=_("Cover image"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
         help_text=IMAGE_HELP_TEXT,
     )
     # In person
     country = LazyTypedChoiceField(
-        choices=countries, required=False, initial="VN", widget=forms.Select(attrs=INPUT)
+        label=_("Country"),
+        choices=countries,
+        required=False,
+        initial="VN",
+        widget=forms.Select(attrs=INPUT),
     )
-    city = forms.CharField(max_length=100, required=False, widget=forms.TextInput(attrs=INPUT))
-    address = forms.CharField(max_length=255, required=False, widget=forms.TextInput(attrs=INPUT))
+    city = forms.CharField(
+        label=_("City"), max_length=100, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+    address = forms.CharField(
+        label=_("Address"), max_length=255, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
     map_url = forms.URLField(
-        label="Map link",
+        label=_("Map link"),
         max_length=500,
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs=INPUT),
     )
     latitude = forms.DecimalField(
+        label=_("Latitude"),
         required=False,
         min_value=Decimal("-90"),
         max_value=Decimal("90"),
@@ -120,6 +141,7 @@ class EventForm(forms.Form):
         widget=forms.NumberInput(attrs={**INPUT, "step": "any"}),
     )
     longitude = forms.DecimalField(
+        label=_("Longitude"),
         required=False,
         min_value=Decimal("-180"),
         max_value=Decimal("180"),
@@ -129,18 +151,19 @@ class EventForm(forms.Form):
     )
     # Online
     stream_url = forms.URLField(
-        label="Stream or meeting link",
+        label=_("Stream or meeting link"),
         max_length=500,
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs=INPUT),
-        help_text="Shown only to ticket holders.",
+        help_text=_("Shown only to ticket holders."),
     )
     instructions = forms.CharField(
+        label=_("Instructions"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={**INPUT, "rows": 3}),
-        help_text="How to join; shown only to ticket holders.",
+        help_text=_("How to join; shown only to ticket holders."),
     )
 
     PLACE_FIELDS = {
@@ -190,7 +213,7 @@ class EventForm(forms.Form):
         # A title goes into e-mail subjects and PDF headings: one line only.
         title = single_line(self.cleaned_data["title"])
         if not title:
-            raise forms.ValidationError("Give the event a title.")
+            raise forms.ValidationError(gettext("Give the event a title."))
         return title
 
     def clean_cover_image(self):
@@ -203,21 +226,22 @@ class EventForm(forms.Form):
         data = super().clean()
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The event must end after it starts.")
+            self.add_error("ends_at", gettext("The event must end after it starts."))
         if data.get("format") == Event.Format.OFFLINE and not data.get("city"):
-            self.add_error("city", "Give the city for an in-person event.")
+            self.add_error("city", gettext("Give the city for an in-person event."))
         lat, lng = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lng is None):
-            self.add_error("longitude", "Give both coordinates, or neither.")
+            self.add_error("longitude", gettext("Give both coordinates, or neither."))
         return data
 
 
 class TicketTypeForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=INPUT))
+    name = forms.CharField(label=_("Name"), max_length=100, widget=forms.TextInput(attrs=INPUT))
     description = forms.CharField(
-        max_length=255, required=False, widget=forms.TextInput(attrs=INPUT)
+        label=_("Description"), max_length=255, required=False, widget=forms.TextInput(attrs=INPUT)
     )
     price = forms.DecimalField(
+        label=_("Price"),
         min_value=Decimal("0"),
         max_digits=14,
         decimal_places=2,
@@ -225,30 +249,38 @@ class TicketTypeForm(forms.Form):
         widget=forms.NumberInput(attrs={**INPUT, "step": "0.01", "inputmode": "decimal"}),
     )
     currency = forms.ChoiceField(
-        choices=currency_choices, initial=shop_currency, widget=forms.Select(attrs=INPUT)
+        label=_("Currency"),
+        choices=currency_choices,
+        initial=shop_currency,
+        widget=forms.Select(attrs=INPUT),
     )
     quantity = forms.IntegerField(
-        min_value=1, max_value=100000, widget=forms.NumberInput(attrs=INPUT)
+        label=_("Quantity"), min_value=1, max_value=100000, widget=forms.NumberInput(attrs=INPUT)
     )
     sales_start = _datetime(
-        required=False, label="Sales start", help_text="Empty: on sale once published."
+        required=False, label=_("Sales start"), help_text=_("Empty: on sale once published.")
     )
     sales_end = _datetime(
-        required=False, label="Sales end", help_text="Empty: until the event ends."
+        required=False, label=_("Sales end"), help_text=_("Empty: until the event ends.")
     )
     max_per_order = forms.IntegerField(
-        min_value=1, max_value=99, initial=10, widget=forms.NumberInput(attrs=INPUT)
+        label=_("Max per order"),
+        min_value=1,
+        max_value=99,
+        initial=10,
+        widget=forms.NumberInput(attrs=INPUT),
     )
     max_per_customer = forms.IntegerField(
         min_value=1,
         max_value=10_000,
         initial=10,
         required=False,
-        label="Max per customer",
-        help_text="Across all of a customer's carts, orders and registrations.",
+        label=_("Max per customer"),
+        help_text=_("Across all of a customer's carts, orders and registrations."),
         widget=forms.NumberInput(attrs=INPUT),
     )
     position = forms.IntegerField(
+        label=_("Position"),
         min_value=0,
         max_value=10_000,
         initial=0,
@@ -277,7 +309,7 @@ class TicketTypeForm(forms.Form):
         super().__init__(*args, **kwargs)
         _zone_fields(self, event.tzinfo, ("sales_start", "sales_end"))
         if event.is_free:
-            self.fields["price"].help_text = "This event is free: tickets cost 0."
+            self.fields["price"].help_text = gettext("This event is free: tickets cost 0.")
 
     def clean_position(self):
         return self.cleaned_data.get("position") or 0
@@ -288,24 +320,25 @@ class TicketTypeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if self.event.is_free and data.get("price"):
-            self.add_error("price", "This event is free: its tickets must cost 0.")
+            self.add_error("price", gettext("This event is free: its tickets must cost 0."))
         start, end = data.get("sales_start"), data.get("sales_end")
         if start and end and end <= start:
-            self.add_error("sales_end", "Sales must end after they start.")
+            self.add_error("sales_end", gettext("Sales must end after they start."))
         if end and end > self.event.ends_at:
-            self.add_error("sales_end", "Sales cannot go on after the event ends.")
+            self.add_error("sales_end", gettext("Sales cannot go on after the event ends."))
         return data
 
 
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=255,
         widget=forms.TextInput(
-            attrs={**INPUT, "placeholder": "e.g. Storm warning for the race day"}
+            attrs={**INPUT, "placeholder": _("e.g. Storm warning for the race day")}
         ),
-        help_text="Sent to every attendee with their refund.",
+        help_text=_("Sent to every attendee with their refund."),
     )
-    confirm = forms.BooleanField(label="Yes, cancel the event, refund and notify every attendee")
+    confirm = forms.BooleanField(label=_("Yes, cancel the event, refund and notify every attendee"))
 
 
 class RegisterForm(forms.Form):
@@ -315,8 +348,8 @@ class RegisterForm(forms.Form):
     attendee_names = forms.CharField(
         required=False,
         max_length=100 * 151,
-        label="Names on the tickets (optional)",
-        help_text="One a line, in the order of the places. You can change them later.",
+        label=_("Names on the tickets (optional)"),
+        help_text=_("One a line, in the order of the places. You can change them later."),
         widget=forms.Textarea(attrs={**INPUT, "rows": 2, "autocomplete": "name"}),
     )
 
@@ -324,24 +357,27 @@ class RegisterForm(forms.Form):
         names = [line.strip() for line in self.cleaned_data["attendee_names"].splitlines()]
         names = [name for name in names if name]
         if any(len(name) > 150 for name in names):
-            raise forms.ValidationError("A name can be at most 150 characters.")
+            raise forms.ValidationError(gettext("A name can be at most 150 characters."))
         return names
 
     def clean(self):
         data = super().clean()
         if len(data.get("attendee_names") or []) > (data.get("quantity") or 0):
-            self.add_error("attendee_names", "Give at most one name a place.")
+            self.add_error("attendee_names", gettext("Give at most one name a place."))
         return data
 
 
 class AttendeeNameForm(forms.Form):
     name = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={**INPUT, "autocomplete": "name"})
+        label=_("Attendee"),
+        max_length=150,
+        widget=forms.TextInput(attrs={**INPUT, "autocomplete": "name"}),
     )
 
 
 class CheckinForm(forms.Form):
     code = forms.CharField(
+        label=_("Ticket code"),
         max_length=64,
         widget=forms.TextInput(
             attrs={
@@ -349,7 +385,7 @@ class CheckinForm(forms.Form):
                 "autocomplete": "off",
                 "autocapitalize": "off",
                 "spellcheck": "false",
-                "placeholder": "Ticket code",
+                "placeholder": _("Ticket code"),
                 "enterkeyhint": "go",
             }
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shop.kinds import CustomerCap, FulfilRefused, LineKind, NotAvailable, Offer
 
@@ -82,7 +83,7 @@ class TicketKind(LineKind):
 
         type_id = ticket_type_id(ref)
         if type_id is None:
-            raise NotAvailable("This ticket type does not exist.", available=0)
+            raise NotAvailable(_("This ticket type does not exist."), available=0)
         ticket_hold(ticket_type_id=type_id, quantity=quantity)
 
     def release(self, *, ref: str, quantity: int, reason: str = "", actor=None) -> None:
@@ -118,7 +119,7 @@ class TicketKind(LineKind):
             else None
         )
         if status == Event.Status.CANCELED:
-            raise FulfilRefused("The event was canceled.")
+            raise FulfilRefused(_("The event was canceled."))
         if tickets_issue(order_line=order_line):
             tickets_email_queue(order=order_line.order)
 
@@ -139,7 +140,7 @@ class TicketKind(LineKind):
         for attendee in attendees:
             links.setdefault(attendee.order_line_id, []).append(
                 (
-                    f"Ticket PDF · {attendee.name}",
+                    _("Ticket PDF · {name}").format(name=attendee.name),
                     reverse("events:ticket_pdf", kwargs={"code": attendee.code}),
                 )
             )

@@ -17,6 +17,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from project.core.text import single_line, text_fold
@@ -41,29 +43,29 @@ def city_search_key(city: str) -> str:
 
 
 class SportType(models.TextChoices):
-    RUNNING = "running", "Running"
-    FOOTBALL = "football", "Football"
-    CYCLING = "cycling", "Cycling"
-    TENNIS = "tennis", "Tennis"
-    BADMINTON = "badminton", "Badminton"
-    BASKETBALL = "basketball", "Basketball"
-    VOLLEYBALL = "volleyball", "Volleyball"
-    SWIMMING = "swimming", "Swimming"
-    YOGA = "yoga", "Yoga & fitness"
-    ESPORTS = "esports", "Esports"
-    OTHER = "other", "Other"
+    RUNNING = "running", pgettext_lazy("sport", "Running")
+    FOOTBALL = "football", _("Football")
+    CYCLING = "cycling", _("Cycling")
+    TENNIS = "tennis", _("Tennis")
+    BADMINTON = "badminton", _("Badminton")
+    BASKETBALL = "basketball", _("Basketball")
+    VOLLEYBALL = "volleyball", _("Volleyball")
+    SWIMMING = "swimming", _("Swimming")
+    YOGA = "yoga", _("Yoga & fitness")
+    ESPORTS = "esports", _("Esports")
+    OTHER = "other", _("Other")
 
 
 class Event(models.Model):
     class Format(models.TextChoices):
-        OFFLINE = "offline", "In person"
-        ONLINE = "online", "Online"
+        OFFLINE = "offline", _("In person")
+        ONLINE = "online", _("Online")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        FINISHED = "finished", "Finished"
-        CANCELED = "canceled", "Canceled"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        FINISHED = "finished", _("Finished")
+        CANCELED = "canceled", pgettext_lazy("event", "Canceled")
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="events"
@@ -200,8 +202,8 @@ class EventOnlineInfo(models.Model):
     instructions = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "online info"
-        verbose_name_plural = "online info"
+        verbose_name = _("online info")
+        verbose_name_plural = _("online info")
 
     def __str__(self):
         return f"Online info for {self.event}"
@@ -266,11 +268,11 @@ class Attendee(models.Model):
     """One ticket: who it is for, its secret code and whether they came in."""
 
     class Status(models.TextChoices):
-        RESERVED = "reserved", "Reserved"
-        PAID = "paid", "Paid"
-        CANCELED = "canceled", "Canceled"
-        REFUNDED = "refunded", "Refunded"
-        CHECKED_IN = "checked_in", "Checked in"
+        RESERVED = "reserved", _("Reserved")
+        PAID = "paid", _("Paid")
+        CANCELED = "canceled", pgettext_lazy("ticket", "Canceled")
+        REFUNDED = "refunded", _("Refunded")
+        CHECKED_IN = "checked_in", _("Checked in")
 
     VALID = (Status.PAID, Status.CHECKED_IN)
 
@@ -326,9 +328,9 @@ class EventCancelRun(models.Model):
     while one is queued or running shows that one."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", pgettext_lazy("progress", "Running")
+        DONE = "done", _("Done")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 

@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from project.core.badges import status_badge
 
@@ -16,18 +18,19 @@ class EventTable(tables.Table):
     title = tables.Column(
         linkify=lambda record: reverse(
             "events_org:detail", args=[record.organization.slug, record.pk]
-        )
+        ),
+        verbose_name=_("Title"),
     )
-    starts_at = tables.Column(verbose_name="Starts")
-    place = tables.Column(empty_values=(), orderable=False, verbose_name="Where")
-    status = tables.Column()
+    starts_at = tables.Column(verbose_name=_("Starts"))
+    place = tables.Column(empty_values=(), orderable=False, verbose_name=_("Where"))
+    status = tables.Column(verbose_name=_("Status"))
     sold = tables.Column(
         empty_values=(),
-        verbose_name="Sold / capacity",
+        verbose_name=_("Sold / capacity"),
         order_by=("tickets_sold",),
         attrs={"td": {"class": "whitespace-nowrap"}},
     )
-    checked_in = tables.Column(verbose_name="Checked in")
+    checked_in = tables.Column(verbose_name=_("Checked in"))
 
     class Meta:
         model = Event
@@ -35,14 +38,14 @@ class EventTable(tables.Table):
         attrs = {"id": "events"}
         template_name = "events/org/_event_table.html"  # cards on phones
         order_by = ("-starts_at",)
-        empty_text = "No events yet."
+        empty_text = _("No events yet.")
 
     def render_starts_at(self, record):
         return dateformat.format(record.local(record.starts_at), "D j M Y, H:i")
 
     def render_place(self, record):
         if record.format == Event.Format.ONLINE:
-            return "Online"
+            return gettext("Online")
         location = getattr(record, "location", None)
         return location.city if location else "—"
 
@@ -54,27 +57,27 @@ class EventTable(tables.Table):
 
 
 class AttendeeTable(tables.Table):
-    name = tables.Column()
+    name = tables.Column(verbose_name=pgettext_lazy("person", "Name"))
     ticket_type = tables.Column(
-        accessor="ticket_type__name", verbose_name="Ticket type", order_by=("ticket_type__name",)
+        accessor="ticket_type__name", verbose_name=_("Ticket type"), order_by=("ticket_type__name",)
     )
-    buyer = tables.Column(accessor="buyer__email", verbose_name="Buyer", default="—")
+    buyer = tables.Column(accessor="buyer__email", verbose_name=_("Buyer"), default="—")
     order = tables.Column(
         accessor="order_line__order__number",
-        verbose_name="Order",
+        verbose_name=_("Order"),
         default="—",
         order_by=("order_line__order__number",),
     )
-    status = tables.Column()
-    checked_in_at = tables.Column(verbose_name="Checked in", default="—")
-    code = tables.Column(verbose_name="Code", orderable=False)
+    status = tables.Column(verbose_name=_("Status"))
+    checked_in_at = tables.Column(verbose_name=_("Checked in"), default="—")
+    code = tables.Column(verbose_name=_("Code"), orderable=False)
 
     class Meta:
         model = Attendee
         fields = ("name", "ticket_type", "buyer", "order", "status", "checked_in_at", "code")
         attrs = {"id": "attendees"}
         order_by = ("name",)
-        empty_text = "No attendees match."
+        empty_text = _("No attendees match.")
 
     def render_status(self, record):
         return status_badge(record.status, record.get_status_display())

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import Attendee, Event, EventCancelRun
 from project.core.audit import audit_log
@@ -56,7 +57,7 @@ def _reason_clean(reason: str) -> str:
     if not reason:
         from .events import EventError
 
-        raise EventError("Say why the event is canceled: the attendees will read it.")
+        raise EventError(_("Say why the event is canceled: the attendees will read it."))
     return reason
 
 
@@ -67,7 +68,7 @@ def _event_mark_canceled(*, event: Event, reason: str) -> Event:
     if event.status == Event.Status.FINISHED:
         from .events import EventError
 
-        raise EventError("A finished event cannot be canceled.")
+        raise EventError(_("A finished event cannot be canceled."))
     if event.status != Event.Status.CANCELED:
         event.status = Event.Status.CANCELED
         event.cancel_reason = reason

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from events.models import Attendee, Event
 from events.selectors import attendee_for_checkin
@@ -38,16 +40,18 @@ def ticket_checkin(*, organization, code: str, actor, event: Event | None = None
     Raises TicketNotFound for a code the organization does not know."""
     attendee = attendee_for_checkin(organization=organization, code=code)
     if attendee is None:
-        raise TicketNotFound("No ticket with this code.")
+        raise TicketNotFound(_("No ticket with this code."))
     ticket_event = attendee.ticket_type.event
     if event is not None and ticket_event.pk != event.pk:
         return CheckinResult(
-            "other_event", attendee, f"This ticket is for another event: {ticket_event.title}."
+            "other_event",
+            attendee,
+            _("This ticket is for another event: {event}.").format(event=ticket_event.title),
         )
     if ticket_event.status == Event.Status.CANCELED:
-        return CheckinResult("invalid", attendee, "This event was canceled.")
+        return CheckinResult("invalid", attendee, _("This event was canceled."))
     if ticket_event.status == Event.Status.DRAFT:
-        return CheckinResult("invalid", attendee, "This event is not published.")
+        return CheckinResult("invalid", attendee, _("This event is not published."))
 
     now = timezone.now()
     with transaction.atomic(), lock_timeout():
@@ -64,12 +68,21 @@ def ticket_checkin(*, organization, code: str, actor, event: Event | None = None
             )
     attendee.refresh_from_db()
     if admitted:
-        return CheckinResult("checked_in", attendee, "Checked in.")
+        return CheckinResult("checked_in", attendee, _("Checked in."))
     if attendee.status == Attendee.Status.CHECKED_IN:
         when = ticket_event.local(attendee.checked_in_at)
         return CheckinResult(
-            "already", attendee, f"Already checked in at {when:%H:%M} on {when:%d %b %Y}."
+            "already",
+            attendee,
+            _("Already checked in at {time} on {date}.").format(
+                time=f"{when:%H:%M}", date=date_format(when, "j M Y")
+            ),
         )
+    refused = {
+        Attendee.Status.RESERVED: _("This ticket is not paid yet."),
+        Attendee.Status.CANCELED: _("This ticket is canceled."),
+        Attendee.Status.REFUNDED: _("This ticket is refunded."),
+    }
     return CheckinResult(
-        "invalid", attendee, f"This ticket is {attendee.get_status_display().lower()}."
+        "invalid", attendee, refused.get(attendee.status, _("This ticket is not valid."))
     )

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Event, EventLocation, EventOnlineInfo, TicketType
 from project.core.images import image_is_upload, image_reencode
@@ -112,9 +114,13 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status in (Event.Status.FINISHED, Event.Status.CANCELED):
-            raise EventError(f"A {event.get_status_display().lower()} event cannot be edited.")
+            raise EventError(
+                _("A finished event cannot be edited.")
+                if event.status == Event.Status.FINISHED
+                else _("A canceled event cannot be edited.")
+            )
         if data.get("is_free") and event.ticket_types.filter(price__gt=0).exists():
-            raise EventError("Make every ticket type free before marking the event free.")
+            raise EventError(_("Make every ticket type free before marking the event free."))
         for key in EVENT_FIELDS:
             if key in data and not (key in ("cover_image", "time_zone") and not data[key]):
                 setattr(event, key, data[key])
@@ -129,17 +135,17 @@ def publish_problems(event: Event) -> list[str]:
     """What stops a draft from going on sale, in words for the organizer."""
     problems = []
     if event.starts_at <= timezone.now():
-        problems.append("The event must start in the future.")
+        problems.append(_("The event must start in the future."))
     if not event.ticket_types.exists():
-        problems.append("Add at least one ticket type.")
+        problems.append(_("Add at least one ticket type."))
     if event.format == Event.Format.OFFLINE:
         location = EventLocation.objects.filter(event=event).first()
         if location is None or not location.city:
-            problems.append("Give the city where the event happens.")
+            problems.append(_("Give the city where the event happens."))
     else:
         info = EventOnlineInfo.objects.filter(event=event).first()
         if info is None or not info.stream_url:
-            problems.append("Give the stream or meeting link for ticket holders.")
+            problems.append(_("Give the stream or meeting link for ticket holders."))
     return problems
 
 
@@ -148,10 +154,14 @@ def event_publish(*, event: Event, actor) -> Event:
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status != Event.Status.DRAFT:
-            raise EventError("Only a draft can be published.")
+            raise EventError(_("Only a draft can be published."))
         problems = publish_problems(event)
         if problems:
-            raise EventError("The event cannot be published yet: " + " ".join(problems))
+            raise EventError(
+                _("The event cannot be published yet: {problems}").format(
+                    problems=" ".join(problems)
+                )
+            )
         event.status = Event.Status.PUBLISHED
         event.published_at = timezone.now()
         event.save(update_fields=["status", "published_at", "updated"])
@@ -163,9 +173,9 @@ def event_finish(*, event: Event, actor=None) -> Event:
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status != Event.Status.PUBLISHED:
-            raise EventError("Only a published event can be finished.")
+            raise EventError(_("Only a published event can be finished."))
         if not event.has_started:
-            raise EventError("The event has not started yet; cancel it instead.")
+            raise EventError(_("The event has not started yet; cancel it instead."))
         event.status = Event.Status.FINISHED
         event.save(update_fields=["status", "updated"])
     return event
@@ -184,13 +194,15 @@ def events_finish_overdue() -> int:
 def _check_editable(event: Event) -> None:
     if event.status in (Event.Status.FINISHED, Event.Status.CANCELED):
         raise EventError(
-            f"Ticket types of a {event.get_status_display().lower()} event cannot change."
+            _("Ticket types of a finished event cannot change.")
+            if event.status == Event.Status.FINISHED
+            else _("Ticket types of a canceled event cannot change.")
         )
 
 
 def _check_ticket_type(event: Event, data: dict, *, exclude_pk=None) -> None:
     if event.is_free and data.get("price"):
-        raise EventError("This event is free: its tickets must cost 0.")
+        raise EventError(_("This event is free: its tickets must cost 0."))
     other = (
         TicketType.objects.filter(event=event)
         .exclude(pk=exclude_pk)
@@ -199,7 +211,9 @@ def _check_ticket_type(event: Event, data: dict, *, exclude_pk=None) -> None:
         .first()
     )
     if other:
-        raise EventError(f"All ticket types of an event use one currency ({other}).")
+        raise EventError(
+            _("All ticket types of an event use one currency ({currency}).").format(currency=other)
+        )
 
 
 def ticket_type_create(*, event: Event, actor, data: dict) -> TicketType:
@@ -223,8 +237,13 @@ def ticket_type_update(*, ticket_type: TicketType, actor, data: dict) -> TicketT
         quantity = data.get("quantity", ticket_type.quantity)
         if quantity < ticket_type.sold_or_held:
             raise EventError(
-                f"{ticket_type.sold_or_held} tickets of this type are sold or in carts; "
-                "the quantity cannot be lower."
+                ngettext(
+                    "{count} ticket of this type is sold or in carts; "
+                    "the quantity cannot be lower.",
+                    "{count} tickets of this type are sold or in carts; "
+                    "the quantity cannot be lower.",
+                    ticket_type.sold_or_held,
+                ).format(count=ticket_type.sold_or_held)
             )
         for key in TICKET_TYPE_FIELDS:
             if key in data:
@@ -240,5 +259,5 @@ def ticket_type_delete(*, ticket_type: TicketType, actor) -> None:
         )
         _check_editable(ticket_type.event)
         if ticket_type.sold_or_held or ticket_type.attendees.exists():
-            raise EventError("Tickets of this type were sold or are in carts; it stays.")
+            raise EventError(_("Tickets of this type were sold or are in carts; it stays."))
         ticket_type.delete()

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Attendee, Event, TicketType, ticket_code
 from project.core.text import single_line
@@ -37,14 +39,14 @@ def ticket_hold(*, ticket_type_id: int, quantity: int) -> None:
     """Take `quantity` tickets of the type's capacity, or raise NotAvailable with what is
     left. Lock: the conditional UPDATE's row lock on the ticket type."""
     if quantity < 1:
-        raise NotAvailable("Choose at least one ticket.", available=0)
+        raise NotAvailable(_("Choose at least one ticket."), available=0)
     status = (
         TicketType.objects.filter(pk=ticket_type_id).values_list("event__status", flat=True).first()
     )
     if status is None:
-        raise NotAvailable("This ticket type does not exist.", available=0)
+        raise NotAvailable(_("This ticket type does not exist."), available=0)
     if status != Event.Status.PUBLISHED:
-        raise NotAvailable("Tickets for this event are not on sale.", available=0)
+        raise NotAvailable(_("Tickets for this event are not on sale."), available=0)
     if holds_unlocked():
         taken = _hold_unlocked(ticket_type_id=ticket_type_id, quantity=quantity)
     else:
@@ -59,7 +61,14 @@ def ticket_hold(*, ticket_type_id: int, quantity: int) -> None:
         )
         available = max(left[0] - left[1], 0) if left else 0
         raise NotAvailable(
-            f"Only {available} tickets left." if available else "Sold out.", available=available
+            (
+                ngettext(
+                    "Only {count} ticket left.", "Only {count} tickets left.", available
+                ).format(count=available)
+                if available
+                else _("Sold out.")
+            ),
+            available=available,
         )
 
 
@@ -87,7 +96,7 @@ def attendee_names_clean(names) -> list[str]:
     cleaned = [single_line(name) for name in (names or [])]
     cleaned = [name for name in cleaned if name]
     if any(len(name) > 150 for name in cleaned):
-        raise TicketError("A name can be at most 150 characters.")
+        raise TicketError(_("A name can be at most 150 characters."))
     return cleaned
 
 
@@ -160,9 +169,9 @@ def attendee_rename(*, attendee: Attendee, user, name: str) -> Attendee:
     """The buyer names a ticket's attendee, until the event starts."""
     name = " ".join((name or "").split())
     if not name:
-        raise TicketError("Enter the attendee's name.")
+        raise TicketError(_("Enter the attendee's name."))
     if len(name) > 150:
-        raise TicketError("The name can be at most 150 characters.")
+        raise TicketError(_("The name can be at most 150 characters."))
     with transaction.atomic():
         attendee = (
             Attendee.objects.select_for_update()
@@ -170,11 +179,11 @@ def attendee_rename(*, attendee: Attendee, user, name: str) -> Attendee:
             .get(pk=attendee.pk)
         )
         if attendee.buyer_id != user.pk:
-            raise TicketError("Only the buyer can rename this ticket.")
+            raise TicketError(_("Only the buyer can rename this ticket."))
         if attendee.ticket_type.event.has_started:
-            raise TicketError("The event has started; names cannot change any more.")
+            raise TicketError(_("The event has started; names cannot change any more."))
         if not attendee.is_valid:
-            raise TicketError("This ticket is no longer valid.")
+            raise TicketError(_("This ticket is no longer valid."))
         attendee.name = name
         attendee.save(update_fields=["name", "updated"])
     return attendee
@@ -210,7 +219,7 @@ def event_register(
     key = f"register-{idempotency_key or secrets.token_hex(8)}"[:64]
     names = attendee_names_clean(attendee_names)
     if ticket_type.price != 0:
-        raise TicketError("This ticket is not free; add it to your cart instead.")
+        raise TicketError(_("This ticket is not free; add it to your cart instead."))
     existing = Order.objects.filter(user=user, idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -220,18 +229,26 @@ def event_register(
         if existing is not None:
             return existing
         if cart.status != Cart.Status.ACTIVE or cart.user_id != user.pk:
-            raise TicketError("Your cart changed; please try again.")
+            raise TicketError(_("Your cart changed; please try again."))
         if cart.lines.exists():
             raise CartHasOtherItems(
-                "Your cart holds other items, so the registration was added to your cart: "
-                "check out to finish it."
+                _(
+                    "Your cart holds other items, so the registration was added to your cart: "
+                    "check out to finish it."
+                )
             )
         try:
             line = cart_add(
                 cart=cart, kind="ticket", ref=str(ticket_type.pk), quantity=quantity, user=user
             )
             if len(names) > line.quantity:
-                raise TicketError(f"Give at most {line.quantity} names, one a place.")
+                raise TicketError(
+                    ngettext(
+                        "Give at most {count} name, one a place.",
+                        "Give at most {count} names, one a place.",
+                        line.quantity,
+                    ).format(count=line.quantity)
+                )
             if names:  # copied onto the order line, where `tickets_issue` reads them
                 line.data = {**line.data, ATTENDEE_NAMES_KEY: names}
                 line.save(update_fields=["data"])
@@ -246,5 +263,5 @@ def event_register(
         except (CartError, CheckoutError) as exc:
             raise TicketError(str(exc)) from exc
         if order.status != Order.Status.PAID:
-            raise TicketError("This registration is not free any more.")
+            raise TicketError(_("This registration is not free any more."))
     return order

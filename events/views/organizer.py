@@ -73,7 +73,10 @@ def event_create_view(request):
         event = event_create(
             organization=request.organization, actor=request.user, data=form.cleaned_data
         )
-        messages.success(request, f"Draft “{event.title}” created. Add ticket types, then publish.")
+        messages.success(
+            request,
+            _("Draft “{title}” created. Add ticket types, then publish.").format(title=event.title),
+        )
         return _to_detail(event)
     return render(
         request,
@@ -113,7 +116,7 @@ def event_edit(request, event_id: int):
         except EventError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Event saved.")
+            messages.success(request, _("Event saved."))
             return _to_detail(event)
     return render(
         request,
@@ -131,7 +134,9 @@ def event_publish_view(request, event_id: int):
     except EventError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"“{event.title}” is published and on sale.")
+        messages.success(
+            request, _("“{title}” is published and on sale.").format(title=event.title)
+        )
     return _to_detail(event)
 
 
@@ -144,7 +149,7 @@ def event_finish_view(request, event_id: int):
     except EventError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"“{event.title}” is finished.")
+        messages.success(request, _("“{title}” is finished.").format(title=event.title))
     return _to_detail(event)
 
 
@@ -197,7 +202,7 @@ def ticket_type_create_view(request, event_id: int):
         except EventError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Ticket type added.")
+            messages.success(request, _("Ticket type added."))
             return _to_detail(event)
     return render(
         request,
@@ -218,7 +223,7 @@ def ticket_type_edit(request, event_id: int, ticket_type_id: int):
         except EventError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Ticket type saved.")
+            messages.success(request, _("Ticket type saved."))
             return _to_detail(event)
     return render(
         request,
@@ -242,7 +247,7 @@ def ticket_type_delete_view(request, event_id: int, ticket_type_id: int):
     except EventError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Ticket type “{ticket_type.name}” deleted.")
+        messages.success(request, _("Ticket type “{name}” deleted.").format(name=ticket_type.name))
     return _to_detail(event)
 
 
@@ -308,7 +313,7 @@ def checkin(request, event_id: int):
     form = CheckinForm(request.POST)
     status = 200
     if not form.is_valid():
-        context["error"] = "Type or scan a ticket code."
+        context["error"] = _("Type or scan a ticket code.")
         status = 400
     else:
         try:
@@ -319,7 +324,7 @@ def checkin(request, event_id: int):
                 event=event,
             )
         except TicketNotFound:
-            context["error"] = "No ticket with this code for this organization."
+            context["error"] = _("No ticket with this code for this organization.")
             status = 404
     context["counts"] = _checkin_counts(event)
     if request.htmx:

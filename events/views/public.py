@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -109,7 +110,8 @@ def event_register_view(request, slug: str):
     if not form.is_valid():
         problem = form.errors.get("attendee_names")
         messages.error(
-            request, problem[0] if problem else "Choose how many places you want (1 or more)."
+            request,
+            problem[0] if problem else gettext("Choose how many places you want (1 or more)."),
         )
         return redirect(event)
     ticket_type = get_object_or_404(event.ticket_types, pk=form.cleaned_data["ticket_type"])
@@ -143,8 +145,13 @@ def event_register_view(request, slug: str):
     count = form.cleaned_data["quantity"]
     messages.success(
         request,
-        f"You are registered for {event.title} ({count} place{'s' if count != 1 else ''}, "
-        f"order {order.number}). Your tickets are below and on their way by e-mail.",
+        ngettext(
+            "You are registered for {event} ({count} place, order {number}). "
+            "Your tickets are below and on their way by e-mail.",
+            "You are registered for {event} ({count} places, order {number}). "
+            "Your tickets are below and on their way by e-mail.",
+            count,
+        ).format(event=event.title, count=count, number=order.number),
     )
     return redirect("events:my_tickets")
 
@@ -188,7 +195,7 @@ def ticket_rename(request, code: str):
         except TicketError as exc:
             error = str(exc)
     else:
-        error = "Enter a name of at most 150 characters."
+        error = gettext("Enter a name of at most 150 characters.")
     if request.htmx:
         response = render(
             request,
@@ -199,7 +206,7 @@ def ticket_rename(request, code: str):
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Name saved.")
+        messages.success(request, gettext("Name saved."))
     return redirect("events:my_tickets")
 
 

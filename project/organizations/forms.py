@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from project.core.timezones import time_zone_choices
 
@@ -7,8 +8,9 @@ from .models import Organization
 
 
 class OrganizationForm(forms.ModelForm):
-    social_link = forms.URLField(required=False, assume_scheme="https")
+    social_link = forms.URLField(label=_("Social link"), required=False, assume_scheme="https")
     time_zone = forms.ChoiceField(
+        label=_("Time zone"),
         required=False,  # left out: unchanged
         choices=time_zone_choices,
         help_text=_("New events start in this zone; each event can have its own."),
@@ -17,6 +19,11 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "bio", "city", "social_link", "time_zone"]
+        labels = {
+            "name": _("Organization name"),
+            "bio": pgettext_lazy("organization", "About"),
+            "city": _("City"),
+        }
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def clean_time_zone(self):

@@ -15,6 +15,9 @@
     var canvas = document.createElement("canvas");
     var context = canvas.getContext("2d", { willReadFrequently: true });
     var stream = null, last = "", lastAt = 0;
+    // The words come from the page, in the reader's language.
+    var startLabel = toggle.textContent;
+    var stopLabel = toggle.dataset.stopLabel || startLabel;
 
     form.addEventListener("htmx:afterRequest", function (event) {
       if (event.detail.elt !== form) return;
@@ -28,7 +31,7 @@
       if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
       stream = null;
       box.classList.add("hidden");
-      toggle.textContent = "Scan with camera";
+      toggle.textContent = startLabel;
     }
 
     function tick() {
@@ -54,16 +57,16 @@
     toggle.addEventListener("click", function () {
       if (stream) { stop(); return; }
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-        say("This browser cannot use the camera here (it needs HTTPS). Type the code instead.");
+        say(note.dataset.noHttps);
         return;
       }
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
         .then(function (media) {
           stream = media; video.srcObject = media; video.play();
-          box.classList.remove("hidden"); toggle.textContent = "Stop camera"; say("");
+          box.classList.remove("hidden"); toggle.textContent = stopLabel; say("");
           window.requestAnimationFrame(tick);
         })
-        .catch(function () { say("The camera is not available. Type the code instead."); });
+        .catch(function () { say(note.dataset.noCamera); });
     });
     window.addEventListener("pagehide", stop);
   }
