@@ -100,7 +100,7 @@ def test_amount_only_refund_restocks_nothing(paid_order, staff):
 @pytest.mark.parametrize(
     ("lines", "amount", "message"),
     [
-        (None, Decimal("600000.01"), "At most 600000"),
+        (None, Decimal("600000.01"), "At most 600.000 ₫ is left"),
         (None, Decimal("0"), "more than zero"),
         (None, "abc", "as a number"),
         ({999999: 1}, None, "not part of this order"),
