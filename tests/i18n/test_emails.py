@@ -6,8 +6,7 @@ from django.utils import translation
 
 from project.accounts.tests.factories import UserFactory
 from shop.models import Order
-from shop.tests.factories import OrderFactory
-from shop.tests.test_payments import _start_mock
+from shop.tests.factories import OrderFactory, mock_payment_start
 
 
 @pytest.mark.django_db
@@ -16,7 +15,7 @@ def test_an_order_paid_in_english_mails_a_vietnamese_customer_in_vietnamese(
 ):
     order = OrderFactory(user=UserFactory(verified=True, language="vi"))
     client.cookies["tessera_language"] = "en"
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("shop:mock_sandbox", args=[payment.reference]), {"decision": "approve"}
