@@ -8,6 +8,17 @@ from django.db import connection
 from tests import pieces
 
 
+@pytest.fixture(autouse=True, scope="session")
+def celery_app_configured():
+    """The Celery app is imported on first use (project/__init__.py), and it reads its
+    configuration once: load it before any test overrides CELERY_* settings, as a process
+    that has run for a while would have it."""
+    from project.celery import app
+
+    app.conf.task_always_eager  # noqa: B018 - reading it loads the configuration
+    return app
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:

@@ -2,13 +2,12 @@
 committed change (see dashboards.live.order_fragment), in the language the handshake asks
 for."""
 
-from functools import cached_property
-
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext_lazy as _
 
 from project.accounts.access import SOCKET_CLOSE_NOT_FOUND, socket_access
-from project.core.websocket import JsonFramesMixin, scope_language
+from project.core.websocket import JsonFramesMixin
 from shop.models import Order
 from shop.services.orders import order_expire_overdue, order_is_overdue
 
@@ -35,11 +34,7 @@ def _fragment(order_id, language):
 
 class OrderConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
     # Whatever arrives (JSON, text or bytes) gets the same JSON error; nothing is parsed.
-    receive_only = "This socket only sends updates."
-
-    @cached_property
-    def language(self) -> str:
-        return scope_language(self.scope)
+    receive_only = _("This socket only sends updates.")
 
     async def connect(self):
         if not await socket_access(self):

@@ -31,7 +31,7 @@ def _group_send(group: str, event: dict) -> None:
         logger.exception("support broadcast failed", extra={"group": group})
 
 
-def room_event(*, room_id: int, payload: dict) -> None:
+def room_event(*, room_id: int, payload: dict, system: dict | None = None) -> None:
     """A chat or system event every socket in the room forwards as is.
 
     System events mark the changes a room's header shows (a staff member joined, a hand-off,
@@ -42,7 +42,11 @@ def room_event(*, room_id: int, payload: dict) -> None:
             payload = {**payload, "room": room_live_state(room_id=room_id)}
         except Exception:  # the message still goes out; headers catch up on reload
             logger.exception("support room state unavailable", extra={"room": room_id})
-    _group_send(room_group(room_id), {"type": "support.event", "payload": payload})
+    event = {"type": "support.event", "payload": payload}
+    if system is not None:
+        # A system message's key and values: each socket writes it in its own language.
+        event["system"] = system
+    _group_send(room_group(room_id), event)
 
 
 def room_handoff(*, room_id: int, from_user_id: int | None, to_user_id: int, to_name: str):

@@ -28,6 +28,8 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from project.accounts.access import socket_access
 from project.accounts.roles import Perm
@@ -35,14 +37,14 @@ from project.core.websocket import JsonFramesMixin
 
 from . import services
 from .broadcast import QUEUE_GROUP, room_group
-from .models import Membership
+from .models import Membership, system_text
 from .selectors import room_history_events
 
 logger = logging.getLogger("tessera.support")
 
 CLOSE_REFUSED = 4003
 CLOSE_TRY_AGAIN = 1013
-IDLE_MESSAGE = {"message": "Connection closed due to inactivity.", "user": "system"}
+IDLE_MESSAGE = _("Connection closed due to inactivity.")
 
 
 class HtmlSafeJsonMixin:
@@ -142,7 +144,7 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
 
     async def _idle_close(self):
         await asyncio.sleep(settings.SUPPORT_IDLE_SECONDS)
-        await self.send_json(IDLE_MESSAGE)
+        await self.send_json({"message": str(IDLE_MESSAGE), "user": "system"})
         await self.close(code=1000)
 
     # --- from the client -----------------------------------------------------------------
@@ -157,10 +159,14 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
             return
         text = content.get("message")
         if not isinstance(text, str):
-            await self._error('Send JSON like {"message": "Hello"}: "message" must be text.')
+            await self._error(
+                gettext('Send JSON like {"message": "Hello"}: "message" must be text.')
+            )
             return
         if self.mode != Membership.Mode.WRITER:
-            await self._error("You are viewing this conversation and cannot send messages.")
+            await self._error(
+                gettext("You are viewing this conversation and cannot send messages.")
+            )
             return
         try:
             await database_sync_to_async(self._post)(text)
@@ -197,7 +203,11 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
     # --- from the channel layer ----------------------------------------------------------
 
     async def support_event(self, event):
-        await self.send_json(event["payload"])
+        payload = event["payload"]
+        if "system" in event:  # written in this socket's language (dispatch activates it)
+            system = event["system"]
+            payload = {**payload, "message": system_text(system["key"], system["values"])}
+        await self.send_json(payload)
 
     async def support_typing(self, event):
         if event["sender"] != self.channel_name:
@@ -212,8 +222,10 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
             await self.send_json(
                 {
                     "type": "system",
-                    "message": f"{event['to_name']} now answers this conversation. "
-                    "You can still read it, but no longer write.",
+                    "message": gettext(
+                        "{name} now answers this conversation. "
+                        "You can still read it, but no longer write."
+                    ).format(name=event["to_name"]),
                 }
             )
             await self.send_json({"type": "mode", "mode": self.mode})
@@ -233,7 +245,7 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
 class SupportQueueConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketConsumer):
     """Tells staff queue pages to reload whenever a room changes."""
 
-    receive_only = "This socket is receive-only."
+    receive_only = _("This socket is receive-only.")
     joined = False
 
     async def connect(self):

@@ -1,6 +1,9 @@
 """Forms of the support pages."""
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 
 from shop.models import Order
 
@@ -11,35 +14,35 @@ class RoomOpenForm(forms.Form):
     subject = forms.CharField(
         max_length=200,
         required=False,
-        label="What is it about?",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Delivery of my order"}),
+        label=_("What is it about?"),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Delivery of my order")}),
     )
     order = forms.ModelChoiceField(
         queryset=Order.objects.none(),
         required=False,
-        label="About an order (optional)",
-        empty_label="No order",
+        label=_("About an order (optional)"),
+        empty_label=_("No order"),
         to_field_name="number",
-        error_messages={"invalid_choice": "Choose one of your own orders."},
+        error_messages={"invalid_choice": _("Choose one of your own orders.")},
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the person's own orders can be chosen: another order number is invalid.
         self.fields["order"].queryset = Order.objects.filter(user=user).order_by("-created")
-        self.fields["order"].label_from_instance = lambda order: (
-            f"{order.number} · {order.get_status_display()} · {order.created:%d %b %Y}"
+        self.fields["order"].label_from_instance = lambda order: " · ".join(
+            (order.number, order.get_status_display(), date_format(localtime(order.created)))
         )
 
 
 class HandOffForm(forms.Form):
     to_staff = forms.ModelChoiceField(
         queryset=None,
-        label="Hand over to",
-        empty_label="Choose a staff member",
+        label=_("Hand over to"),
+        empty_label=_("Choose a staff member"),
         error_messages={
-            "required": "Choose a staff member.",
-            "invalid_choice": "Choose one of the staff members in the list.",
+            "required": _("Choose a staff member."),
+            "invalid_choice": _("Choose one of the staff members in the list."),
         },
     )
 

@@ -9,12 +9,28 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+# System messages are stored as a key and values, and written out in the language of the
+# person reading them (the page's, the socket's): `Message.display_text`.
+SYSTEM_TEXTS = {
+    "joined": _("{staff} joined the conversation."),
+    "handed": _("{by} handed the conversation from {from_staff} to {to_staff}."),
+    "assigned": _("{by} assigned the conversation to {to_staff}."),
+    "closed": _("{by} closed the conversation."),
+}
+
+
+def system_text(key: str, values: dict) -> str:
+    """A system message in the active language."""
+    return gettext(SYSTEM_TEXTS[key]).format(**values)
 
 
 class Room(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("conversation", "Open")
+        CLOSED = "closed", pgettext_lazy("conversation", "Closed")
 
     slug = models.SlugField(max_length=80, unique=True)
     customer = models.ForeignKey(
@@ -63,8 +79,8 @@ class Room(models.Model):
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        CHAT = "chat", "Chat"
-        SYSTEM = "system", "System"
+        CHAT = "chat", _("Chat")
+        SYSTEM = "system", _("System")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     # Empty for system messages.
@@ -77,6 +93,8 @@ class Message(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHAT)
     text = models.TextField()
+    # A system message's key in SYSTEM_TEXTS and its values; `text` keeps the English.
+    system = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -92,13 +110,20 @@ class Message(models.Model):
             return "system"
         return self.author.display_name
 
+    @property
+    def display_text(self) -> str:
+        """The text in the active language (system messages are translated)."""
+        if self.kind == self.Kind.SYSTEM and self.system.get("key") in SYSTEM_TEXTS:
+            return system_text(self.system["key"], self.system.get("values", {}))
+        return self.text
+
 
 class Membership(models.Model):
     """Who takes part in a room and how. A row with `ended` set is history."""
 
     class Mode(models.TextChoices):
-        WRITER = "writer", "Writer"
-        VIEWER = "viewer", "Viewer"
+        WRITER = "writer", _("Writer")
+        VIEWER = "viewer", _("Viewer")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -143,7 +168,7 @@ class HandOff(models.Model):
 
     class Meta:
         ordering = ["created", "pk"]
-        verbose_name = "hand-off"
+        verbose_name = _("hand-off")
 
     def __str__(self):
         return f"{self.room}: {self.from_staff or '—'} → {self.to_staff}"

@@ -10,11 +10,11 @@ from .models import Message, Room
 
 
 def message_event(message: Message) -> dict:
-    """The JSON a socket sends for a stored message."""
+    """The JSON a socket sends for a stored message, in the active language."""
     if message.kind == Message.Kind.SYSTEM:
         return {
             "type": "system",
-            "message": message.text,
+            "message": message.display_text,
             "id": message.pk,
             "created": message.created.isoformat(),
         }

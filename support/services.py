@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from project.accounts.roles import Perm
@@ -27,7 +27,7 @@ from project.core.outbox import outbox_enqueue, outbox_handler
 from project.core.rate_limits import rate_limit_hit
 
 from . import broadcast
-from .models import HandOff, Membership, Message, Room
+from .models import HandOff, Membership, Message, Room, system_text
 from .selectors import message_event, order_open_room
 
 logger = logging.getLogger("tessera.support")
@@ -86,7 +86,7 @@ def _room_create(*, customer, slug: str, subject: str = "", order=None) -> Room:
 def room_open(*, customer, subject: str = "", order=None) -> Room:
     """Open a new room for `customer`, optionally about one of their orders."""
     if order is not None and order.user_id != customer.pk:
-        raise SupportError("That order is not yours.")
+        raise SupportError(_("That order is not yours."))
     return _room_create(customer=customer, slug=_new_slug(), subject=subject.strip(), order=order)
 
 
@@ -94,19 +94,29 @@ def room_open(*, customer, subject: str = "", order=None) -> Room:
 def room_for_order(*, order, customer) -> Room:
     """The customer's open room about `order`, created on first use."""
     if order.user_id != customer.pk:
-        raise SupportError("That order is not yours.")
+        raise SupportError(_("That order is not yours."))
     room = order_open_room(order=order, customer=customer)
     if room is None:
         room = _room_create(
-            customer=customer, slug=_new_slug(), subject=f"Order {order.number}", order=order
+            customer=customer,
+            slug=_new_slug(),
+            subject=_("Order {number}").format(number=order.number),
+            order=order,
         )
     return room
 
 
-def _system_message(*, room: Room, text: str) -> Message:
-    message = Message.objects.create(room=room, kind=Message.Kind.SYSTEM, text=text)
+def _system_message(*, room: Room, key: str, **values: str) -> Message:
+    """Store a system message (key and values, the text in English) and announce it; each
+    socket writes it out in its own language."""
+    system = {"key": key, "values": values}
+    with translation.override("en"):
+        text = system_text(key, values)
+    message = Message.objects.create(room=room, kind=Message.Kind.SYSTEM, text=text, system=system)
     payload = message_event(message)
-    transaction.on_commit(lambda: broadcast.room_event(room_id=room.pk, payload=payload))
+    transaction.on_commit(
+        lambda: broadcast.room_event(room_id=room.pk, payload=payload, system=system)
+    )
     return message
 
 
@@ -121,7 +131,7 @@ def _assign(*, room: Room, staff) -> None:
     room.assigned_staff = staff
     room.staff_seen_at = timezone.now()
     room.save(update_fields=["assigned_staff", "staff_seen_at", "updated"])
-    _system_message(room=room, text=f"{staff.display_name} joined the conversation.")
+    _system_message(room=room, key="joined", staff=staff.display_name)
     transaction.on_commit(broadcast.queue_changed)
 
 
@@ -135,17 +145,21 @@ def room_join(*, slug: str, user) -> Participation:
     `SupportRefused`.
     """
     if len(slug) > SLUG_MAX_LENGTH:
-        raise SupportRefused(f"Room names are at most {SLUG_MAX_LENGTH} characters.")
+        raise SupportRefused(
+            _("Room names are at most {limit} characters.").format(limit=SLUG_MAX_LENGTH)
+        )
     if slug.lower() in RESERVED_SLUGS:
-        raise SupportRefused(f"“{slug}” cannot be a room name; choose another.")
+        raise SupportRefused(_("“{slug}” cannot be a room name; choose another.").format(slug=slug))
     room = Room.objects.select_for_update().filter(slug=slug).first()
     if room is None:
         if is_support_staff(user):
-            raise SupportRefused("This conversation does not exist.")
+            raise SupportRefused(_("This conversation does not exist."))
         if room_create_rate_exceeded(user_id=user.pk):
             raise SupportRefused(
-                "You are opening new conversations too fast. Continue one of your "
-                "conversations, or wait a while and try again."
+                _(
+                    "You are opening new conversations too fast. Continue one of your "
+                    "conversations, or wait a while and try again."
+                )
             )
         try:
             with transaction.atomic():
@@ -160,7 +174,7 @@ def room_join(*, slug: str, user) -> Participation:
     if room.customer_id == user.pk:
         return Participation(room.pk, room.slug, writer, "customer")
     if not is_support_staff(user):
-        raise SupportRefused("This conversation belongs to another customer.")
+        raise SupportRefused(_("This conversation belongs to another customer."))
     if room.assigned_staff_id == user.pk:
         return Participation(room.pk, room.slug, writer, "staff")
     if Membership.objects.filter(room=room, user=user, ended__isnull=True, mode=viewer).exists():
@@ -171,8 +185,10 @@ def room_join(*, slug: str, user) -> Participation:
     if can_hand_off(user) or not room.is_open:
         return Participation(room.pk, room.slug, viewer, "watcher")
     raise SupportRefused(
-        f"{room.assigned_staff.display_name} is already answering this customer: a room has "
-        "two writers at most, the customer and one staff member."
+        _(
+            "{name} is already answering this customer: a room has two writers at most, "
+            "the customer and one staff member."
+        ).format(name=room.assigned_staff.display_name)
     )
 
 
@@ -181,15 +197,19 @@ def room_assign(*, room: Room, staff) -> Room:
     """Staff take a room from the queue. Locks the room row."""
     room = Room.objects.select_for_update().get(pk=room.pk)
     if not is_support_staff(staff):
-        raise SupportError("Only staff answer support conversations.")
+        raise SupportError(_("Only staff answer support conversations."))
     if not room.is_open:
-        raise SupportError("This conversation is closed.")
+        raise SupportError(_("This conversation is closed."))
     if room.customer_id == staff.pk:
-        raise SupportError("You cannot answer your own conversation.")
+        raise SupportError(_("You cannot answer your own conversation."))
     if room.assigned_staff_id == staff.pk:
         return room
     if room.assigned_staff_id is not None:
-        raise SupportError(f"{room.assigned_staff.display_name} already took this conversation.")
+        raise SupportError(
+            _("{name} already took this conversation.").format(
+                name=room.assigned_staff.display_name
+            )
+        )
     _assign(room=room, staff=staff)
     return room
 
@@ -204,15 +224,17 @@ def room_handoff(*, room: Room, to_staff, by) -> HandOff:
         .get(pk=room.pk)
     )
     if not can_hand_off(by):
-        raise SupportError("Only managers hand conversations over.")
+        raise SupportError(_("Only managers hand conversations over."))
     if not room.is_open:
-        raise SupportError("This conversation is closed.")
+        raise SupportError(_("This conversation is closed."))
     if not to_staff.is_active or not is_support_staff(to_staff):
-        raise SupportError("Choose a staff member.")
+        raise SupportError(_("Choose a staff member."))
     if to_staff.pk == room.customer_id:
-        raise SupportError("The customer cannot answer their own conversation.")
+        raise SupportError(_("The customer cannot answer their own conversation."))
     if to_staff.pk == room.assigned_staff_id:
-        raise SupportError(f"{to_staff.display_name} is already answering this conversation.")
+        raise SupportError(
+            _("{name} is already answering this conversation.").format(name=to_staff.display_name)
+        )
 
     from_staff = room.assigned_staff
     if from_staff is not None:
@@ -229,13 +251,17 @@ def room_handoff(*, room: Room, to_staff, by) -> HandOff:
         data={"from": from_staff and from_staff.pk, "to": to_staff.pk},
     )
     if from_staff is not None:
-        text = (
-            f"{by.display_name} handed the conversation from {from_staff.display_name} "
-            f"to {to_staff.display_name}."
+        _system_message(
+            room=room,
+            key="handed",
+            by=by.display_name,
+            from_staff=from_staff.display_name,
+            to_staff=to_staff.display_name,
         )
     else:
-        text = f"{by.display_name} assigned the conversation to {to_staff.display_name}."
-    _system_message(room=room, text=text)
+        _system_message(
+            room=room, key="assigned", by=by.display_name, to_staff=to_staff.display_name
+        )
     from_id, to_id, to_name = (
         (from_staff.pk if from_staff else None),
         to_staff.pk,
@@ -256,13 +282,13 @@ def room_close(*, room: Room, by) -> Room:
     room = Room.objects.select_for_update().get(pk=room.pk)
     allowed = by.pk in (room.customer_id, room.assigned_staff_id) or can_hand_off(by)
     if not allowed:
-        raise SupportError("You cannot close this conversation.")
+        raise SupportError(_("You cannot close this conversation."))
     if not room.is_open:
         return room
     room.status = Room.Status.CLOSED
     room.save(update_fields=["status", "updated"])
     Membership.objects.filter(room=room, ended__isnull=True).update(ended=timezone.now())
-    _system_message(room=room, text=f"{by.display_name} closed the conversation.")
+    _system_message(room=room, key="closed", by=by.display_name)
     transaction.on_commit(lambda: broadcast.room_closed(room_id=room.pk))
     transaction.on_commit(broadcast.queue_changed)
     return room
@@ -291,24 +317,30 @@ def message_post(*, room_id: int, author, text) -> Message:
     missed-reply e-mail goes out at most once per SUPPORT_MISSED_REPLY_MINUTES.
     """
     if not isinstance(text, str):
-        raise SupportError('Send JSON like {"message": "Hello"}.')
+        raise SupportError(_('Send JSON like {"message": "Hello"}.'))
     text = text.strip()
     if not text:
-        raise SupportError("Type a message first.")
+        raise SupportError(_("Type a message first."))
     limit = settings.SUPPORT_MESSAGE_MAX_LENGTH
     if len(text) > limit:
-        raise SupportError(f"Messages are at most {limit} characters (this one has {len(text)}).")
+        raise SupportError(
+            _("Messages are at most {limit} characters (this one has {length}).").format(
+                limit=limit, length=len(text)
+            )
+        )
     if rate_limit_exceeded(user_id=author.pk):
-        raise SupportError("You are sending messages too fast. Wait a few seconds and try again.")
+        raise SupportError(
+            _("You are sending messages too fast. Wait a few seconds and try again.")
+        )
 
     with transaction.atomic():
         room = (
             Room.objects.select_for_update(of=("self",)).select_related("customer").get(pk=room_id)
         )
         if not room.is_open:
-            raise SupportError("This conversation is closed.")
+            raise SupportError(_("This conversation is closed."))
         if author.pk not in (room.customer_id, room.assigned_staff_id):
-            raise SupportError("You are viewing this conversation and cannot send messages.")
+            raise SupportError(_("You are viewing this conversation and cannot send messages."))
         message = Message.objects.create(room=room, author=author, text=text)
         now = message.created
         room.last_message_at = now

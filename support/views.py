@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
@@ -28,7 +29,7 @@ def _room_or_404(request, slug) -> Room:
         Room.objects.select_related("customer", "assigned_staff", "order"), slug=slug
     )
     if room.customer_id != request.user.pk and not services.is_support_staff(request.user):
-        raise Http404("No such conversation.")
+        raise Http404(_("No such conversation."))
     return room
 
 
@@ -116,7 +117,9 @@ def room_handoff(request, slug):
         else:
             messages.success(
                 request,
-                f"{form.cleaned_data['to_staff'].display_name} now answers this conversation.",
+                _("{name} now answers this conversation.").format(
+                    name=form.cleaned_data["to_staff"].display_name
+                ),
             )
             return redirect(room)
     room.refresh_from_db()
@@ -131,7 +134,7 @@ def room_close(request, slug):
         services.room_close(room=room, by=request.user)
     except services.SupportError as exc:
         raise PermissionDenied(str(exc)) from exc
-    messages.success(request, "The conversation is closed.")
+    messages.success(request, _("The conversation is closed."))
     return redirect(room)
 
 

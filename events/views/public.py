@@ -29,7 +29,7 @@ from events.selectors import (
 )
 from events.services.tickets import CartHasOtherItems, TicketError, attendee_rename, event_register
 from project.accounts.verification import verified_email_required
-from project.core.ratelimit import search_rate
+from project.core.ratelimit import search_limited
 from shop.services.cart import reservations_expire_due
 
 PER_PAGE = 12
@@ -38,7 +38,7 @@ FILTER_NAMES = ("q", "sport", "city", "date_from", "date_to", "format", "price")
 
 
 @require_GET
-@ratelimit(key="user_or_ip", rate=search_rate, block=True)
+@search_limited
 def event_list(request):
     """`/events/`: filters, results and pagination; HTMX requests get `#results` only."""
     reservations_expire_due(kind="ticket")  # expired holds must not show as "Sold out"

@@ -1,6 +1,7 @@
 """Per-user notification socket: toasts and live counters pushed to a signed-in user."""
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext_lazy as _
 
 from .websocket import JsonFramesMixin
 
@@ -10,7 +11,7 @@ def user_group(user_id: int) -> str:
 
 
 class NotificationConsumer(JsonFramesMixin, AsyncJsonWebsocketConsumer):
-    receive_only = "This socket is receive-only."
+    receive_only = _("This socket is receive-only.")
 
     async def connect(self):
         user = self.scope.get("user")

@@ -86,6 +86,8 @@ _broker_down_until = 0.0
 
 def _schedule(message_pk: int) -> None:
     global _broker_down_until
+    import project.celery  # noqa: F401 - the configured app, imported lazily (project/__init__)
+
     from .tasks import outbox_deliver
 
     if not settings.CELERY_TASK_ALWAYS_EAGER and time.monotonic() < _broker_down_until:

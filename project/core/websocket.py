@@ -15,6 +15,7 @@ HTTP 500.
 
 import json
 import logging
+from functools import cached_property
 from urllib.parse import parse_qs, urlparse
 
 from channels.auth import AuthMiddlewareStack
@@ -23,6 +24,8 @@ from channels.security.websocket import OriginValidator, WebsocketDenier
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .layers import OUTAGE_ERRORS
 
@@ -214,7 +217,7 @@ class FrameTooLarge(FrameError):
     pass
 
 
-FRAME_HINT = 'Send one JSON object per text frame, like {"message": "Hello"}.'
+FRAME_HINT = _('Send one JSON object per text frame, like {"message": "Hello"}.')
 _MAX_DEPTH = 16
 
 
@@ -224,7 +227,11 @@ def _check_values(content) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > _MAX_DEPTH:
-            raise FrameError(f"JSON nested deeper than {_MAX_DEPTH} levels is not accepted.")
+            raise FrameError(
+                gettext("JSON nested deeper than {depth} levels is not accepted.").format(
+                    depth=_MAX_DEPTH
+                )
+            )
         if isinstance(value, dict):
             stack.extend((key, depth) for key in value)
             stack.extend((item, depth + 1) for item in value.values())
@@ -232,16 +239,18 @@ def _check_values(content) -> None:
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str):
             if "\x00" in value:
-                raise FrameError("Text may not contain NUL characters.")
+                raise FrameError(gettext("Text may not contain NUL characters."))
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise FrameError("Text must be valid Unicode (no lone surrogates).") from None
+                raise FrameError(
+                    gettext("Text must be valid Unicode (no lone surrogates).")
+                ) from None
 
 
 def _check_size(text_data, bytes_data) -> None:
     if len(text_data if text_data is not None else bytes_data or b"") > settings.WS_MAX_FRAME_CHARS:
-        raise FrameTooLarge("Frame too large.")
+        raise FrameTooLarge(gettext("Frame too large."))
 
 
 def frame_decode(*, text_data=None, bytes_data=None) -> dict:
@@ -251,13 +260,13 @@ def frame_decode(*, text_data=None, bytes_data=None) -> dict:
     a frame over WS_MAX_FRAME_CHARS raises FrameTooLarge (the socket closes with 1009)."""
     _check_size(text_data, bytes_data)
     if text_data is None:
-        raise FrameError(f"Binary frames are not accepted. {FRAME_HINT}")
+        raise FrameError(gettext("Binary frames are not accepted. {hint}").format(hint=FRAME_HINT))
     try:
         content = json.loads(text_data)
     except (ValueError, RecursionError):
-        raise FrameError(f"That was not JSON. {FRAME_HINT}") from None
+        raise FrameError(gettext("That was not JSON. {hint}").format(hint=FRAME_HINT)) from None
     if not isinstance(content, dict):
-        raise FrameError(FRAME_HINT)
+        raise FrameError(str(FRAME_HINT))
     _check_values(content)
     return content
 
@@ -268,21 +277,36 @@ class JsonFramesMixin:
     A bad frame gets `{"type": "error", "message": ...}` and the socket stays open; an
     oversized one closes the socket with 1009 (message too big). `receive_json` only ever
     sees a checked JSON object. A socket that only sends sets `receive_only` to the error
-    every frame gets (nothing is parsed)."""
+    every frame gets (nothing is parsed).
+
+    Everything the consumer does (connect, frames, channel-layer events) runs in the
+    handshake's language, `language`: the texts it sends (errors, system messages, rendered
+    fragments) are written for the person at the other end, not in the language of whoever
+    caused a broadcast."""
 
     receive_only: str | None = None
+
+    @cached_property
+    def language(self) -> str:
+        return scope_language(self.scope)
+
+    async def dispatch(self, message):
+        with translation.override(self.language):
+            await super().dispatch(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
             if self.receive_only is not None:
                 _check_size(text_data, bytes_data)
-                raise FrameError(self.receive_only)
+                raise FrameError(str(self.receive_only))
             content = frame_decode(text_data=text_data, bytes_data=bytes_data)
         except FrameTooLarge:
             await self.send_json(
                 {
                     "type": "error",
-                    "message": f"Frames are at most {settings.WS_MAX_FRAME_CHARS} characters.",
+                    "message": gettext("Frames are at most {limit} characters.").format(
+                        limit=settings.WS_MAX_FRAME_CHARS
+                    ),
                 }
             )
             await self.close(code=CLOSE_TOO_BIG)

@@ -57,7 +57,6 @@ def _run_url(host: str, port: str) -> str:
 SITE_URL = (env("SITE_URL") or _run_url(env("HOST", "127.0.0.1"), env("PORT", "8000"))).rstrip("/")
 
 INSTALLED_APPS = [
-    "daphne",
     "project.core.apps.TesseraAdminConfig",  # django.contrib.admin with audited views
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -322,11 +321,16 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tessera] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 # allauth's rate limits are on with its defaults (sign-ups 20/min per IP; resets 5/min per
-# address), except failed logins: 10/min per IP only. Its per-account limit (5 per 5
-# minutes) locked the owner out too; failed sign-ins are throttled per account *and*
-# address instead, with growing waits and then a CAPTCHA (project/accounts/throttle.py).
+# address), except sign-ins. Per address they have only a generous ceiling (300 logins,
+# 60 failed ones a minute): a venue's Wi-Fi or an office behind NAT is one address for
+# everyone, and allauth's 30 logins a minute refused most of such a crowd. Its per-account
+# limit (5 per 5 minutes) locked the owner out too; failed sign-ins are throttled per account
+# *and* address instead, with growing waits and then a CAPTCHA (project/accounts/throttle.py).
 # They use the cache, so they are shared by every web process when Redis is configured.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+ACCOUNT_RATE_LIMITS = {
+    "login": env("LOGIN_IP_RATE_LIMIT", "300/m/ip"),
+    "login_failed": env("LOGIN_FAILED_IP_RATE_LIMIT", "60/m/ip"),
+}
 ACCOUNT_ADAPTER = "project.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "project.accounts.forms.LoginForm",
@@ -576,7 +580,9 @@ PAYMENTS_MOCK_ENABLED = env_bool("PAYMENTS_MOCK_ENABLED", True)
 # --- Rate limits (django-ratelimit; allauth has its own) ----------------------------------
 RATELIMIT_VIEW = "project.core.views.ratelimited"
 # Searches (`q=` on the shop, the events and the staff lists), per user or address.
-SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", "60/m")
+SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", "60/m")  # per account or session
+# Per address: many visitors can share one (see project/core/ratelimit.py).
+SEARCH_IP_RATE_LIMIT = env("SEARCH_IP_RATE_LIMIT", "600/m")
 RATELIMIT_USE_CACHE = "default"
 CELERY_BEAT_SCHEDULE.update(
     {

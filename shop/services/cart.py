@@ -31,7 +31,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -393,6 +393,10 @@ def cart_line_remove(*, line: CartLine) -> None:
         line.delete()
 
 
+def _lines_forget(cart: Cart) -> None:
+    getattr(cart, "_prefetched_objects_cache", {}).pop("lines", None)
+
+
 def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
     """Re-check the holds of a cart (on each cart view). A line whose hold lapsed or was
     released takes again what is still free; an expired hold gives its units back first, so
@@ -403,20 +407,29 @@ def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
         return []
     now = timezone.now()
     messages: list[str] = []
+    # The lines are read once and kept on the cart (as a prefetch), so the cart page's
+    # totals read the same rows; they are read again only after something changed them.
+    prefetch_related_objects([cart], "lines")
     lines = list(cart.lines.all())
     refs_by_kind: dict[str, list[str]] = {}
     for line in lines:
         refs_by_kind.setdefault(line.kind, []).append(line.ref)
-    for code, refs in refs_by_kind.items():
-        reservations_expire_due(kind=code, refs=refs)
+    settled = sum(
+        reservations_expire_due(kind=code, refs=refs) for code, refs in refs_by_kind.items()
+    )
+    if settled:
+        _lines_forget(cart)
+        prefetch_related_objects([cart], "lines")
+        lines = list(cart.lines.all())
     stale = [
         line
-        for line in cart.lines.all()
+        for line in lines
         if (line.held_quantity < line.quantity and not _hold_ended(line))
         or (line.hold_expires_at is not None and line.hold_expires_at <= now)
     ]
     if not stale:
         return []
+    _lines_forget(cart)  # the holds below change them
     with transaction.atomic():
         locked = Cart.objects.select_for_update().get(pk=cart.pk)
         if locked.status != Cart.Status.ACTIVE:

@@ -15,14 +15,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
-from django_ratelimit.decorators import ratelimit
 
-from project.core.ratelimit import search_rate
+from project.core.ratelimit import search_limited
 from shop.filters import ProductFilter
 from shop.selectors.catalog import (
     category_ancestors,
@@ -154,6 +154,7 @@ def _product_list_context(request) -> dict:
     params.pop("page", None)
     params.pop("category", None)
     return {
+        "list_url": reverse("shop:product_list"),
         "filter": product_filter,
         "form": product_filter.form,
         "page_obj": page_obj,
@@ -171,7 +172,7 @@ def _product_list_context(request) -> dict:
 
 
 @require_GET
-@ratelimit(key="ip", rate=search_rate, block=True)
+@search_limited
 def product_list(request):
     """`/shop/`: full page, or for HTMX the results (`#results`) or the whole catalog area
     (`#catalog`, when a category link is followed)."""

@@ -16,13 +16,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from project.accounts.access import access_required
 from project.accounts.roles import Perm
 from project.core.badges import status_badge
 from project.core.exports import export_requested, export_response
-from project.core.ratelimit import search_rate
+from project.core.ratelimit import search_limited
 from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Currency, Order, Refund
 from shop.selectors.orders import (
@@ -222,7 +221,7 @@ class OrderTable(tables.Table):
 
 @orders_view_access
 @require_GET
-@ratelimit(key="user_or_ip", rate=search_rate, block=True)
+@search_limited
 def staff_order_list(request):
     filterset = OrderFilter(request.GET or None, queryset=staff_orders())
     table = OrderTable(filterset.qs)

@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
 
 from project.accounts.access import access_required
 from project.accounts.roles import Perm
 from project.core.exports import export_requested, export_response
-from project.core.ratelimit import search_rate
+from project.core.ratelimit import search_limited
 from shop.filters import StaffProductFilter, StockMovementFilter
 from shop.forms_catalog import CategoryForm, ProductForm, StockAdjustForm
 from shop.models import Category
@@ -55,7 +54,7 @@ def staff_shop(request):
 
 
 @catalog_access
-@ratelimit(key="user_or_ip", rate=search_rate, block=True)
+@search_limited
 def staff_products(request):
     product_filter = StaffProductFilter(request.GET, queryset=product_list_staff())
     if export_format := export_requested(request):
@@ -142,7 +141,7 @@ def _category_form(request, *, category):
 
 
 @catalog_access
-@ratelimit(key="user_or_ip", rate=search_rate, block=True)
+@search_limited
 def staff_stock(request):
     movement_filter = StockMovementFilter(request.GET, queryset=stock_movement_list())
     table = StockMovementTable(movement_filter.qs)

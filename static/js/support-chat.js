@@ -20,6 +20,14 @@
     var socket = null;
     var typingHide = null;
     var lastTypingSent = 0;
+    // The page's texts, in its language (data-text-* on the chat section, from the template).
+    var d = root.dataset;
+    var text = {
+      answeredBy: d.textAnsweredBy, waiting: d.textWaiting, keepsAccess: d.textKeepsAccess,
+      nobody: d.textNobody, open: d.textOpen, closed: d.textClosed, write: d.textWrite,
+      readOnly: d.textReadOnly, typing: d.textTyping, connected: d.textConnected,
+      reconnecting: d.textReconnecting, disconnected: d.textDisconnected
+    };
 
     function atBottom() {
       return log.scrollHeight - log.scrollTop - log.clientHeight < 60;
@@ -78,7 +86,7 @@
       var canWrite = mode === "writer";
       input.disabled = !canWrite;
       send.disabled = !canWrite;
-      input.placeholder = canWrite ? "Write a message…" : "Read-only";
+      input.placeholder = canWrite ? text.write : text.readOnly;
       readonly.hidden = mode !== "viewer";
     }
 
@@ -98,18 +106,18 @@
           var name = document.createElement("span");
           name.dataset.assigned = "";
           name.textContent = room.assigned_staff;
-          line.replaceChildren("Answered by ", name);
+          line.replaceChildren(text.answeredBy + " ", name);
         } else {
-          line.textContent = "Waiting for a staff member";
+          line.textContent = text.waiting;
         }
       });
       page.querySelectorAll("[data-handoff-current]").forEach(function (note) {
         note.textContent = room.assigned_staff
-          ? room.assigned_staff + " keeps read-only access."
-          : "nobody answers yet.";
+          ? text.keepsAccess.replace("{name}", room.assigned_staff)
+          : text.nobody;
       });
       page.querySelectorAll("[data-room-open]").forEach(function (badge) {
-        badge.textContent = room.open ? "Open" : "Closed";
+        badge.textContent = room.open ? text.open : text.closed;
         badge.classList.toggle("badge-success", room.open);
       });
       page.querySelectorAll("[data-room-open-only]").forEach(function (part) {
@@ -125,7 +133,7 @@
       } else if (event.type === "mode") {
         setMode(event.mode);
       } else if (event.type === "typing") {
-        typingLine.textContent = event.user + " is typing…";
+        typingLine.textContent = text.typing.replace("{name}", event.user);
         clearTimeout(typingHide);
         typingHide = setTimeout(function () { typingLine.textContent = ""; }, 3000);
       } else if (event.type === "error") {
@@ -138,7 +146,7 @@
 
     root.addEventListener("htmx:wsOpen", function (e) {
       socket = e.detail.socketWrapper;
-      status.textContent = "Connected";
+      status.textContent = text.connected;
     });
 
     root.addEventListener("htmx:wsClose", function (e) {
@@ -149,8 +157,8 @@
       input.disabled = true;
       send.disabled = true;
       status.textContent = RETRYING.indexOf(e.detail.event.code) >= 0
-        ? "Connection lost — reconnecting…"
-        : "Disconnected. Reload the page to continue.";
+        ? text.reconnecting
+        : text.disconnected;
     });
 
     // Frames are JSON, not HTML: handle them here and stop htmx looking for swaps.
