@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shop.kinds import CustomerCap, FulfilRefused, LineKind, NotAvailable, Offer
 
@@ -17,6 +18,9 @@ class TicketKind(LineKind):
     limited_for_guests = True
     confirms_free_orders = True  # a free registration gets "You are registered" with tickets
     asks_attendee_names = True  # checkout offers a name per place; `tickets_issue` reads them
+
+    def units(self, count: int) -> str:
+        return ngettext("%(count)s ticket", "%(count)s tickets", count) % {"count": count}
 
     def offers(self, refs: list[str], *, buyer=None) -> dict[str, Offer]:
         """Ticket types of published events whose sales window is open, in one query."""

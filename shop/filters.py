@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from project.organizations.models import Organization
 from shop.currency import shop_currency
@@ -31,20 +32,20 @@ class ProductFilter(django_filters.FilterSet):
     organization, and the sort order."""
 
     SORTS = {
-        "name": ("name", "Name"),
-        "price": ("price", "Price: low to high"),
-        "-price": ("-price", "Price: high to low"),
-        "newest": ("-created", "Newest"),
+        "name": ("name", _("Name")),
+        "price": ("price", _("Price: low to high")),
+        "-price": ("-price", _("Price: high to low")),
+        "newest": ("-created", _("Newest")),
     }
 
     q = django_filters.CharFilter(
         max_length=100,
         method="filter_q",
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(
             attrs={
                 "class": INPUT,
-                "placeholder": "Search products…",
+                "placeholder": _("Search products…"),
                 "type": "search",
                 "autocomplete": "off",
                 "maxlength": "100",
@@ -54,14 +55,20 @@ class ProductFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(method="filter_category", widget=forms.HiddenInput)
     # Prices are compared in the deployment's currency only (SHOP_CURRENCY).
     price_min = django_filters.NumberFilter(
-        method="filter_price", lookup_expr="gte", label="Min price", widget=_price_input("Min")
+        method="filter_price",
+        lookup_expr="gte",
+        label=_("Min price"),
+        widget=_price_input(_("Min")),
     )
     price_max = django_filters.NumberFilter(
-        method="filter_price", lookup_expr="lte", label="Max price", widget=_price_input("Max")
+        method="filter_price",
+        lookup_expr="lte",
+        label=_("Max price"),
+        widget=_price_input(_("Max")),
     )
     in_stock = django_filters.BooleanFilter(
         method="filter_in_stock",
-        label="In stock only",
+        label=_("In stock only"),
         widget=forms.CheckboxInput(
             attrs={"class": "size-4 rounded border-slate-300 text-indigo-600"}
         ),
@@ -69,14 +76,14 @@ class ProductFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.none(),
         to_field_name="slug",
-        label="Seller",
-        empty_label="All sellers",
+        label=_("Seller"),
+        empty_label=_("All sellers"),
         widget=forms.Select(attrs={"class": INPUT}),
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
-        label="Sort by",
-        choices=[(key, label) for key, (_, label) in SORTS.items()],
+        label=_("Sort by"),
+        choices=[(key, label) for key, (_field, label) in SORTS.items()],
         empty_label=None,
         widget=forms.Select(attrs={"class": INPUT}),
     )
@@ -87,8 +94,10 @@ class ProductFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, organizations=None, **kwargs):
         super().__init__(data, *args, **kwargs)
-        for name, label in (("price_min", "Min price"), ("price_max", "Max price")):
-            self.form.fields[name].label = f"{label} ({shop_currency()})"
+        for name, label in (("price_min", _("Min price")), ("price_max", _("Max price"))):
+            self.form.fields[name].label = _("{label} ({currency})").format(
+                label=label, currency=shop_currency()
+            )
         if organizations is not None:
             self.filters["organization"].queryset = organizations
             self.form.fields["organization"].queryset = organizations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from project.accounts.addresses import ADDRESS_FIELDS, ADDRESS_REQUIRED, address_values
@@ -24,24 +25,24 @@ class DeliveryForm(forms.Form):
     """Step 2: pickup or delivery; delivery takes a saved address or a new one."""
 
     delivery_type = forms.ChoiceField(
-        label="How do you want to get your order?",
+        label=_("How do you want to get your order?"),
         choices=[
-            (Order.Delivery.DELIVERY, "Deliver to an address"),
-            (Order.Delivery.PICKUP, "Pick up at the store"),
+            (Order.Delivery.DELIVERY, _("Deliver to an address")),
+            (Order.Delivery.PICKUP, _("Pick up at the store")),
         ],
         widget=forms.RadioSelect,
         initial=Order.Delivery.DELIVERY,
     )
-    address = forms.ChoiceField(label="Deliver to", required=False, widget=forms.RadioSelect)
-    recipient = forms.CharField(max_length=150, required=False)
-    phone = PhoneNumberField(required=False)
-    line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    city = forms.CharField(max_length=100, required=False)
-    postcode = forms.CharField(max_length=20, required=False)
-    country = forms.ChoiceField(required=False, initial="VN")
+    address = forms.ChoiceField(label=_("Deliver to"), required=False, widget=forms.RadioSelect)
+    recipient = forms.CharField(label=_("Recipient"), max_length=150, required=False)
+    phone = PhoneNumberField(label=_("Phone"), required=False)
+    line1 = forms.CharField(label=_("Address line 1"), max_length=200, required=False)
+    line2 = forms.CharField(label=_("Address line 2"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, initial="VN")
     save_address = forms.BooleanField(
-        label="Save this address to my profile", required=False, initial=True
+        label=_("Save this address to my profile"), required=False, initial=True
     )
 
     def __init__(self, *args, addresses=(), **kwargs):
@@ -52,7 +53,7 @@ class DeliveryForm(forms.Form):
         self.addresses = {str(address.pk): address for address in addresses}
         self.fields["address"].choices = [
             (pk, ", ".join(address.as_lines())) for pk, address in self.addresses.items()
-        ] + [(NEW_ADDRESS, "A new address")]
+        ] + [(NEW_ADDRESS, _("A new address"))]
         if not self.is_bound:
             default = next(iter(self.addresses), NEW_ADDRESS)
             self.fields["address"].initial = default
@@ -67,19 +68,19 @@ class DeliveryForm(forms.Form):
         if choice != NEW_ADDRESS:
             address = self.addresses.get(choice)
             if address is None:
-                raise forms.ValidationError("Choose one of your saved addresses or a new one.")
+                raise forms.ValidationError(_("Choose one of your saved addresses or a new one."))
             data["shipping_address"] = address_values(address)
             return data
         for name in ADDRESS_REQUIRED:
             if not data.get(name) and name not in self.errors:
-                self.add_error(name, "Needed for delivery.")
+                self.add_error(name, _("Needed for delivery."))
         data["shipping_address"] = address_values({name: data.get(name) for name in ADDRESS_FIELDS})
         data["remember_address"] = bool(data.get("save_address"))
         return data
 
 
 class PaymentMethodForm(forms.Form):
-    payment_method = forms.ChoiceField(label="Pay with", widget=forms.RadioSelect)
+    payment_method = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
 
     def __init__(self, *args, methods=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +106,11 @@ class AttendeeNamesForm(forms.Form):
             for place in range(line.quantity):
                 key = f"names-{line.pk}-{place}"
                 self.fields[key] = forms.CharField(
-                    label=f"{item.title} · place {place + 1}" if line.quantity > 1 else item.title,
+                    label=(
+                        _("{title} · place {place}").format(title=item.title, place=place + 1)
+                        if line.quantity > 1
+                        else item.title
+                    ),
                     max_length=ATTENDEE_NAME_MAX_LENGTH,
                     required=False,
                     initial=given[place] if place < len(given) else "",
@@ -131,19 +136,19 @@ class AttendeeNamesForm(forms.Form):
 
 
 class OrderStatusForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status")
+    to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         max_length=255,
         required=False,
-        label="Note to the customer",
-        help_text="Shown on the customer's order page and in their e-mail.",
+        label=_("Note to the customer"),
+        help_text=_("Shown on the customer's order page and in their e-mail."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     internal_note = forms.CharField(
         max_length=255,
         required=False,
-        label="Internal note",
-        help_text="Staff only: the customer never sees it.",
+        label=_("Internal note"),
+        help_text=_("Staff only: the customer never sees it."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -157,18 +162,20 @@ class RefundForm(forms.Form):
 
     FULL, PARTIAL = "full", "partial"
     mode = forms.ChoiceField(
-        choices=[(FULL, "Everything left"), (PARTIAL, "Some items or an amount")],
+        label=_("Refund"),
+        choices=[(FULL, _("Everything left")), (PARTIAL, _("Some items or an amount"))],
         widget=forms.RadioSelect,
         initial=FULL,
     )
     amount = forms.DecimalField(
+        label=_("Amount"),
         required=False,
         min_value=Decimal("0.01"),
         decimal_places=2,
         max_digits=14,
-        help_text="Leave empty to refund the chosen items' value.",
+        help_text=_("Leave empty to refund the chosen items' value."),
     )
-    reason = forms.CharField(max_length=255)
+    reason = forms.CharField(label=_("Reason"), max_length=255)
 
     def __init__(self, *args, order=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +200,7 @@ class RefundForm(forms.Form):
             quantities = {line.pk: data.get(f"line_{line.pk}") or 0 for line in self.order_lines}
             quantities = {pk: qty for pk, qty in quantities.items() if qty}
             if not quantities and not data.get("amount"):
-                raise forms.ValidationError("Choose the items or enter the amount to refund.")
+                raise forms.ValidationError(_("Choose the items or enter the amount to refund."))
             data["lines"] = quantities or None
         else:
             data["lines"] = None

@@ -54,6 +54,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from django.utils.translation import ngettext
+
 from project.core.errors import AppError
 
 if TYPE_CHECKING:
@@ -143,6 +145,11 @@ class LineKind:
     confirms_free_orders: ClassVar[bool] = False
     # True: checkout asks (optionally) for one attendee name per unit of the line.
     asks_attendee_names: ClassVar[bool] = False
+
+    def units(self, count: int) -> str:
+        """`count` units of this kind in words ("2 tickets"), for the customer's messages;
+        kinds name their own unit, translated with its plural forms."""
+        return ngettext("%(count)s item", "%(count)s items", count) % {"count": count}
 
     def offers(self, refs: list[str], *, buyer=None) -> dict[str, Offer]:
         """Offers for the refs that are on sale now (to `buyer`, a user or None for a

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from contextlib import suppress
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .kinds import LineKind, NotAvailable, Offer
 
 
@@ -20,6 +23,10 @@ def _product_id(ref) -> int | None:
 class ProductKind(LineKind):
     code = "product"
     label = "Product"
+
+    def units(self, count: int) -> str:
+        return ngettext("%(count)s product", "%(count)s products", count) % {"count": count}
+
     holds = True
 
     def offers(self, refs: list[str], *, buyer=None) -> dict[str, Offer]:
@@ -62,7 +69,7 @@ class ProductKind(LineKind):
 
         product_id = _product_id(ref)
         if product_id is None or quantity < 1:
-            raise NotAvailable("This product does not exist.", available=0)
+            raise NotAvailable(_("This product does not exist."), available=0)
         stock_reserve(product_id=product_id, quantity=quantity, actor=user)
 
     def release(self, *, ref: str, quantity: int, reason: str = "", actor=None) -> None:

@@ -140,8 +140,11 @@ class _Reader(HTMLParser):
         line = self.getpos()[0]
         for name, value in attrs:
             read = name in READ_ATTRIBUTES
+            # An input button shows its value; a <button> shows its content, so its value
+            # is text only when it reads like words (not a code such as "approve").
+            shown = tag == "input" and values.get("type") in {"submit", "button", "reset"}
             read |= name == "value" and (
-                tag == "button" or values.get("type") in {"submit", "button", "reset"}
+                shown or (tag == "button" and _reads_like_words(value or ""))
             )
             read |= name == "content" and values.get("name") == "description"
             if read and value and words(value):

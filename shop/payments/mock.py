@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from . import signing
 from .base import Callback, Provider, amount_minor
@@ -42,8 +43,8 @@ def mock_callback_params(*, payment, approved: bool) -> dict[str, str]:
 
 class MockProvider(Provider):
     code = "mock"
-    label = "Test payment (sandbox)"
-    description = "A local sandbox page where you approve or decline the payment."
+    label = _("Test payment (sandbox)")
+    description = _("A local sandbox page where you approve or decline the payment.")
 
     def is_enabled(self) -> bool:
         return bool(settings.PAYMENTS_MOCK_ENABLED or settings.DEBUG)

@@ -1,5 +1,7 @@
 """Which payment providers exist and which are switched on."""
 
+from django.utils.translation import gettext as _
+
 from .base import PaymentError, Provider
 from .mock import MockProvider
 from .vnpay import VnpayProvider
@@ -17,5 +19,5 @@ def provider_for(code: str, *, enabled_only: bool = True) -> Provider:
     off (refunds of earlier payments pass `enabled_only=False`)."""
     provider = _providers.get(code)
     if provider is None or (enabled_only and not provider.is_enabled()):
-        raise PaymentError("This payment method is not available.")
+        raise PaymentError(_("This payment method is not available."))
     return provider

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shop.models import Order, Payment, ProcessedCallback, Refund
 
@@ -67,16 +68,21 @@ def payment_start(*, order: Order, provider_code: str, request) -> str:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.user_id != request.user.pk:
-            raise PaymentError("This order belongs to another account.")
+            raise PaymentError(_("This order belongs to another account."))
         if order.status != Order.Status.PENDING_PAYMENT:
             raise PaymentError(
-                f"Order {order.number} is {order.get_status_display().lower()}, so there is "
-                "nothing to pay."
+                _("Order {number} is {status}, so there is nothing to pay.").format(
+                    number=order.number, status=order.get_status_display().lower()
+                )
             )
         if order.expires_at and order.expires_at <= timezone.now():
-            raise PaymentError(f"Order {order.number} has expired. Please place the order again.")
+            raise PaymentError(
+                _("Order {number} has expired. Please place the order again.").format(
+                    number=order.number
+                )
+            )
         if order.total <= 0:
-            raise PaymentError(f"Order {order.number} has nothing to pay.")
+            raise PaymentError(_("Order {number} has nothing to pay.").format(number=order.number))
         payment = Payment.objects.create(
             order=order,
             provider=provider.code,

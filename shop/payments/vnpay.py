@@ -19,6 +19,8 @@ import httpx
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from project.core.http import http_client
 
@@ -85,7 +87,9 @@ def client_ip(request) -> str:
 class VnpayProvider(Provider):
     code = "vnpay"
     label = "VNPAY"
-    description = "Pay by Vietnamese bank card, QR code or e-wallet through VNPAY (VND only)."
+    description = gettext_lazy(
+        "Pay by Vietnamese bank card, QR code or e-wallet through VNPAY (VND only)."
+    )
 
     def is_enabled(self) -> bool:
         return bool(
@@ -97,8 +101,10 @@ class VnpayProvider(Provider):
     def payment_params(self, *, payment, ip_address: str, now: datetime | None = None) -> dict:
         if payment.currency != "VND":
             raise PaymentError(
-                f"VNPAY takes payments in Vietnamese đồng (VND) only; this order is in "
-                f"{payment.currency}. Please choose another payment method."
+                _(
+                    "VNPAY takes payments in Vietnamese đồng (VND) only; this order is in "
+                    "{currency}. Please choose another payment method."
+                ).format(currency=payment.currency)
             )
         now = now or timezone.now()
         expires = now + PAYMENT_WINDOW

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from shop.kinds import LineKind, Offer, kind_get
 from shop.models import Cart, CartLine
@@ -45,13 +46,13 @@ class CartItem:
     def problem(self) -> str:
         """Why this line cannot be bought as it is, or ""."""
         if self.offer is None:
-            return "No longer on sale."
+            return _("No longer on sale.")
         if self.holds and self.line.held_quantity < self.line.quantity:
             available = self.offer.available
             if available is not None and self.line.held_quantity + available < self.line.quantity:
                 left = self.line.held_quantity + available
-                return f"Only {left} available." if left else "Sold out."
-            return "Not reserved any more."
+                return _("Only {left} available.").format(left=left) if left else _("Sold out.")
+            return _("Not reserved any more.")
         return ""
 
     @property

@@ -33,6 +33,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shop.kinds import LineKind, kind_get
 from shop.models import Cart, CartLine, OrderLine
@@ -120,22 +122,30 @@ def _user_cart_create(user) -> Cart:
 # --- changing lines ------------------------------------------------------------------------
 
 
+def _buy_at_most(offer) -> str:
+    return _("You can buy at most {limit} of {title}.").format(
+        limit=offer.max_per_order, title=offer.title
+    )
+
+
 def _kind(code: str) -> LineKind:
     try:
         return kind_get(code)
     except LookupError:
-        raise CartError("We do not sell that kind of item.") from None
+        raise CartError(_("We do not sell that kind of item.")) from None
 
 
 def _check_quantity(quantity) -> int:
     try:
         quantity = int(quantity)
     except (TypeError, ValueError):
-        raise CartError("Enter a whole number for the quantity.") from None
+        raise CartError(_("Enter a whole number for the quantity.")) from None
     if quantity < 1:
-        raise CartError("The quantity must be at least 1.")
+        raise CartError(_("The quantity must be at least 1."))
     if quantity > MAX_LINE_QUANTITY:
-        raise CartError(f"You can add at most {MAX_LINE_QUANTITY} of one item.")
+        raise CartError(
+            _("You can add at most {limit} of one item.").format(limit=MAX_LINE_QUANTITY)
+        )
     return quantity
 
 
@@ -168,8 +178,12 @@ def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> boo
         except PartsNotAvailable as exc:
             can_have = line.held_quantity + exc.available
             if can_have <= 0:
-                raise CartError(f"{title} is sold out.") from None
-            raise CartError(f"Only {can_have} of {title} can be in your cart right now.") from None
+                raise CartError(_("{title} is sold out.").format(title=title)) from None
+            raise CartError(
+                _("Only {count} of {title} can be in your cart right now.").format(
+                    count=can_have, title=title
+                )
+            ) from None
     elif delta < 0:
         _release(line, -delta, reason="cart quantity lowered")
     line.held_quantity = want
@@ -195,7 +209,9 @@ def _guest_check(line_kind: LineKind, cart: Cart, line: CartLine, want: int, use
     )["n"] or 0
     limit = settings.SHOP_GUEST_MAX_UNITS
     if others + want > limit:
-        raise CartError(f"Sign in to hold more than {limit} {line_kind.label.lower()}s.")
+        raise CartError(
+            _("Sign in to hold more than {units}.").format(units=line_kind.units(limit))
+        )
 
 
 def _customer_units(*, user, cart: Cart, kind: str, refs, exclude_line=None) -> int:
@@ -232,10 +248,12 @@ def customer_caps_check(
         )
         if have + quantity > cap.limit:
             left = max(cap.limit - have - already, 0)
-            raise CartError(
-                f"You can have at most {cap.limit} {line_kind.label.lower()}s for {cap.label}"
-                + (f"; you can add {left} more." if left else "; you have them all already.")
-            )
+            units = line_kind.units(cap.limit)
+            if left:
+                text = _("You can have at most {units} for {what}; you can add {left} more.")
+            else:
+                text = _("You can have at most {units} for {what}; you have them all already.")
+            raise CartError(text.format(units=units, what=cap.label, left=left))
 
 
 def _held_items(cart: Cart, user, *, exclude_pk=None) -> int:
@@ -262,7 +280,7 @@ def _held_items(cart: Cart, user, *, exclude_pk=None) -> int:
 def _lock_active_cart(cart_id: int) -> Cart:
     cart = Cart.objects.select_for_update().get(pk=cart_id)
     if cart.status != Cart.Status.ACTIVE:
-        raise CartError("This cart has already been checked out.")
+        raise CartError(_("This cart has already been checked out."))
     return cart
 
 
@@ -273,12 +291,12 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
     quantity = _check_quantity(quantity)
     ref = str(ref or "").strip()
     if not ref or len(ref) > 64:
-        raise CartError("That item does not exist.")
+        raise CartError(_("That item does not exist."))
     if line_kind.holds:
         reservations_expire_due_for([(kind, ref)])
     offer = line_kind.offer(ref, buyer=user if _is_customer(user) else None)
     if offer is None:
-        raise CartError("That item is not on sale any more.")
+        raise CartError(_("That item is not on sale any more."))
 
     with transaction.atomic():
         cart = _lock_active_cart(cart.pk)
@@ -288,14 +306,18 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
         )
         if any(code and code != offer.currency for code in other_currency):
             raise CartError(
-                f"Your cart holds items priced in another currency; check those out before "
-                f"adding {offer.title} ({offer.currency})."
+                _(
+                    "Your cart holds items priced in another currency; check those out before "
+                    "adding {title} ({currency})."
+                ).format(title=offer.title, currency=offer.currency)
             )
         new_quantity = quantity + (line.quantity if line else 0)
         if new_quantity > MAX_LINE_QUANTITY:
-            raise CartError(f"You can have at most {MAX_LINE_QUANTITY} of one item.")
+            raise CartError(
+                _("You can have at most {limit} of one item.").format(limit=MAX_LINE_QUANTITY)
+            )
         if offer.max_per_order is not None and new_quantity > offer.max_per_order:
-            raise CartError(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+            raise CartError(_buy_at_most(offer))
         if line is None:
             line = CartLine(cart=cart, kind=kind, ref=ref, quantity=new_quantity)
         line.quantity = new_quantity
@@ -309,9 +331,15 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
                 not line.held_quantity
                 and _held_items(cart, user, exclude_pk=line.pk) >= settings.SHOP_MAX_HOLDS_PER_USER
             ):
+                limit = settings.SHOP_MAX_HOLDS_PER_USER
                 raise CartError(
-                    f"You can reserve at most {settings.SHOP_MAX_HOLDS_PER_USER} different "
-                    "items at once. Check out or remove something first."
+                    ngettext(
+                        "You can reserve at most {count} different item at once. Check out or "
+                        "remove something first.",
+                        "You can reserve at most {count} different items at once. Check out or "
+                        "remove something first.",
+                        limit,
+                    ).format(count=limit)
                 )
             _take(line_kind, line, new_quantity, user=user, title=offer.title)
         line.save()
@@ -324,7 +352,7 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
     try:
         wanted = int(quantity)
     except (TypeError, ValueError):
-        raise CartError("Enter a whole number for the quantity.") from None
+        raise CartError(_("Enter a whole number for the quantity.")) from None
     if wanted <= 0:
         cart_line_remove(line=line)
         return None
@@ -336,12 +364,12 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
         cart = _lock_active_cart(line.cart_id)
         line = CartLine.objects.select_for_update().filter(pk=line.pk).first()
         if line is None:
-            raise CartError("That item is no longer in your cart.")
+            raise CartError(_("That item is no longer in your cart."))
         offer = line_kind.offer(line.ref, buyer=user if _is_customer(user) else None)
         if offer is None:
-            raise CartError("That item is not on sale any more; remove it from your cart.")
+            raise CartError(_("That item is not on sale any more; remove it from your cart."))
         if offer.max_per_order is not None and wanted > offer.max_per_order:
-            raise CartError(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+            raise CartError(_buy_at_most(offer))
         if line_kind.holds:
             _guest_check(line_kind, cart, line, wanted, user)
             customer_caps_check(
@@ -426,8 +454,10 @@ def cart_holds_refresh(*, cart: Cart | None, user=None) -> list[str]:
             line.save(update_fields=["held_quantity", "hold_expires_at", "hold_started_at"])
             if not held:
                 messages.append(
-                    f"We held {title} for you for {settings.SHOP_HOLD_MAX_MINUTES} minutes; it "
-                    "is no longer reserved. Check out soon: it is yours only if still available."
+                    _(
+                        "We held {title} for you for {minutes} minutes; it is no longer "
+                        "reserved. Check out soon: it is yours only if still available."
+                    ).format(title=title, minutes=settings.SHOP_HOLD_MAX_MINUTES)
                 )
     return messages
 
@@ -542,11 +572,15 @@ def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]
     if final <= 0:
         if mine.pk:
             # The user's own line stays as it was, shown as unavailable by the cart.
-            return [f"{title} is sold out, so we could not add more to your cart."]
-        return [f"{title} is sold out and was not added to your cart."]
+            return [
+                _("{title} is sold out, so we could not add more to your cart.").format(title=title)
+            ]
+        return [_("{title} is sold out and was not added to your cart.").format(title=title)]
     if final < wanted:
         messages.append(
-            f"Only {final} of {title} could be kept in your cart (you asked for {wanted})."
+            _(
+                "Only {count} of {title} could be kept in your cart (you asked for {wanted})."
+            ).format(count=final, title=title, wanted=wanted)
         )
     mine.quantity = final
     if line_kind.holds:

@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from project.accounts.addresses import ADDRESS_REQUIRED, address_values
 from project.core.locks import lock_timeout
@@ -47,13 +49,15 @@ def _clean_address(delivery_type: str, address: dict | None, physical: bool) -> 
     if not physical:
         return Order.Delivery.NONE, {}
     if delivery_type not in (Order.Delivery.PICKUP, Order.Delivery.DELIVERY):
-        raise CheckoutError("Choose pickup or delivery for the items we ship.")
+        raise CheckoutError(_("Choose pickup or delivery for the items we ship."))
     if delivery_type == Order.Delivery.PICKUP:
         return delivery_type, {}
     address = address_values(address or {})
     missing = [key for key in ADDRESS_REQUIRED if not address[key]]
     if missing:
-        raise CheckoutError("Delivery needs an address with a recipient, street, city and country.")
+        raise CheckoutError(
+            _("Delivery needs an address with a recipient, street, city and country.")
+        )
     return delivery_type, address
 
 
@@ -66,18 +70,30 @@ def attendee_names_check(*, lines: list[CartLine], attendee_names: dict | None) 
     for pk, names in (attendee_names or {}).items():
         line = by_pk.get(str(pk))
         if line is None or not getattr(kind_get(line.kind), "asks_attendee_names", False):
-            raise CheckoutError("Names were given for an item that takes none.")
+            raise CheckoutError(_("Names were given for an item that takes none."))
         if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
-            raise CheckoutError("The attendee names could not be read; please type them again.")
+            raise CheckoutError(_("The attendee names could not be read; please type them again."))
         names = [" ".join(name.split()) for name in names]
         while names and not names[-1]:
             names.pop()
         if len(names) > line.quantity:
-            raise CheckoutError(f"Give at most {line.quantity} names, one a place.")
+            raise CheckoutError(
+                ngettext(
+                    "Give at most {count} name, one a place.",
+                    "Give at most {count} names, one a place.",
+                    line.quantity,
+                ).format(count=line.quantity)
+            )
         if any(len(name) > ATTENDEE_NAME_MAX_LENGTH for name in names):
-            raise CheckoutError(f"A name can be at most {ATTENDEE_NAME_MAX_LENGTH} characters.")
+            raise CheckoutError(
+                ngettext(
+                    "A name can be at most {count} character.",
+                    "A name can be at most {count} characters.",
+                    ATTENDEE_NAME_MAX_LENGTH,
+                ).format(count=ATTENDEE_NAME_MAX_LENGTH)
+            )
         if any("\x00" in name for name in names):
-            raise CheckoutError("A name cannot contain null characters.")
+            raise CheckoutError(_("A name cannot contain null characters."))
         if names:
             cleaned[str(line.pk)] = names
     return cleaned
@@ -106,7 +122,7 @@ def order_place(
     transaction rolls back)."""
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > 64:
-        raise CheckoutError("This checkout form has expired; please review your order again.")
+        raise CheckoutError(_("This checkout form has expired; please review your order again."))
     existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -138,12 +154,12 @@ def _place(
         with lock_timeout():
             cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if cart is None or cart.user_id != user.pk:
-            raise CheckoutError("This cart is not yours.")
+            raise CheckoutError(_("This cart is not yours."))
         if cart.status != Cart.Status.ACTIVE:
             existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing
-            raise CheckoutError("This cart has already been checked out.")
+            raise CheckoutError(_("This cart has already been checked out."))
         # Locking the lines keeps the hold-expiry task from giving back a hold this order
         # is about to take over (it skips locked lines).
         with lock_timeout():
@@ -152,7 +168,7 @@ def _place(
                 key=lambda line: (line.kind, line.ref),
             )
         if not lines:
-            raise CheckoutError("Your cart is empty.")
+            raise CheckoutError(_("Your cart is empty."))
         names = attendee_names_check(lines=lines, attendee_names=attendee_names)
         problems = []
         for line in lines:
@@ -236,18 +252,26 @@ def order_create(
         if existing is not None:
             return existing
         if not items:
-            raise CheckoutError("An order needs at least one item.")
+            raise CheckoutError(_("An order needs at least one item."))
         offers = offers_for_lines(items, buyer=user)
         problems = []
         for item in items:
             offer = offers.get((item.kind, item.ref))
             if offer is None:
-                problems.append(f"{item.data.get('title', item.ref)} is no longer on sale.")
+                problems.append(
+                    _("{title} is no longer on sale.").format(
+                        title=item.data.get("title", item.ref)
+                    )
+                )
             elif offer.max_per_order is not None and item.quantity > offer.max_per_order:
-                problems.append(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+                problems.append(
+                    _("You can buy at most {limit} of {title}.").format(
+                        limit=offer.max_per_order, title=offer.title
+                    )
+                )
         currencies = {offer.currency for offer in offers.values()}
         if len(currencies) > 1:
-            raise CheckoutError("Your cart mixes currencies; remove items so one is left.")
+            raise CheckoutError(_("Your cart mixes currencies; remove items so one is left."))
         if problems:
             raise CheckoutError(_problems_message(problems), problems=problems)
 
@@ -269,9 +293,11 @@ def order_create(
                 offer = offers[(item.kind, item.ref)]
                 left = item.held + exc.failures[(item.kind, item.ref)]
                 problems.append(
-                    f"{offer.title}: only {left} left, you asked for {item.quantity}."
+                    _("{title}: only {left} left, you asked for {wanted}.").format(
+                        title=offer.title, left=left, wanted=item.quantity
+                    )
                     if left
-                    else f"{offer.title} is sold out."
+                    else _("{title} is sold out.").format(title=offer.title)
                 )
             raise CheckoutError(_problems_message(problems), problems=problems) from exc
 
@@ -336,4 +362,6 @@ def order_create(
 
 
 def _problems_message(problems: list[str]) -> str:
-    return "Some items in your cart are no longer available: " + " ".join(problems)
+    return _("Some items in your cart are no longer available: {problems}").format(
+        problems=" ".join(problems)
+    )

@@ -29,11 +29,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from project.core.audit import audit_log
 from project.core.locks import lock_timeout
 from shop.kinds import RefundRefused
 from shop.models import Order, Payment, Refund
+from shop.templatetags.money import money_format
 
 from .emails import order_email_queue
 from .orders import _apply
@@ -64,9 +66,9 @@ def _money(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise RefundError("Enter the amount as a number.") from None
+        raise RefundError(_("Enter the amount as a number.")) from None
     if amount <= 0:
-        raise RefundError("The amount must be more than zero.")
+        raise RefundError(_("The amount must be more than zero."))
     return amount
 
 
@@ -97,7 +99,7 @@ def order_refund(
     back but the money was not (see the module docstring)."""
     reason = (reason or "").strip()
     if not reason:
-        raise RefundError("Say why the order is refunded.")
+        raise RefundError(_("Say why the order is refunded."))
     with transaction.atomic():
         refund = _refund_reserve(
             order=order, actor=actor, lines=lines, amount=amount, reason=reason
@@ -116,12 +118,23 @@ def refund_retry(*, refund: Refund, actor=None) -> Refund:
             order = Order.objects.select_for_update().get(pk=refund.order_id)
             refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.status != Refund.Status.FAILED:
-            raise RefundError(f"Refund #{refund.pk} is {refund.get_status_display().lower()}.")
+            raise RefundError(
+                _("Refund #{pk} is {status}.").format(
+                    pk=refund.pk, status=refund.get_status_display().lower()
+                )
+            )
         left_money = order.total - order.refunded_total - _pending_money(order)
         if refund.amount > left_money:
             raise RefundError(
-                f"Refund #{refund.pk} of {refund.amount} {order.currency} is not retried: only "
-                f"{left_money} {order.currency} is left to refund on order {order.number}."
+                _(
+                    "Refund #{pk} of {amount} is not retried: only {left} is left to refund on "
+                    "order {number}."
+                ).format(
+                    pk=refund.pk,
+                    amount=money_format(refund.amount, order.currency),
+                    left=money_format(left_money, order.currency),
+                    number=order.number,
+                )
             )
         refund.status = Refund.Status.PENDING
         refund.note = ""
@@ -139,8 +152,9 @@ def _refund_reserve(*, order: Order, actor, lines, amount, reason: str) -> Refun
         order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in REFUNDABLE:
         raise RefundError(
-            f"Order {order.number} is {order.get_status_display().lower()}; "
-            "only paid orders can be refunded."
+            _("Order {number} is {status}; only paid orders can be refunded.").format(
+                number=order.number, status=order.get_status_display().lower()
+            )
         )
     order_lines = {line.pk: line for line in order.lines.all()}
     left_money = order.total - order.refunded_total - _pending_money(order)
@@ -158,23 +172,23 @@ def _refund_reserve(*, order: Order, actor, lines, amount, reason: str) -> Refun
             try:
                 pk, quantity = int(pk), int(quantity)
             except (TypeError, ValueError):
-                raise RefundError("Quantities must be whole numbers.") from None
+                raise RefundError(_("Quantities must be whole numbers.")) from None
             if quantity == 0:
                 continue
             line = order_lines.get(pk)
             if line is None:
-                raise RefundError("That line is not part of this order.")
+                raise RefundError(_("That line is not part of this order."))
             left = line.quantity - line.refunded_quantity
             if quantity < 0 or quantity > left:
                 raise RefundError(
-                    f"{line.title}: you can refund at most {left}."
+                    _("{title}: you can refund at most {left}.").format(title=line.title, left=left)
                     if left
-                    else f"{line.title} was refunded already."
+                    else _("{title} was refunded already.").format(title=line.title)
                 )
             wanted[pk] = quantity
         if amount is None:
             if not wanted:
-                raise RefundError("Choose the items or the amount to refund.")
+                raise RefundError(_("Choose the items or the amount to refund."))
             amount = min(
                 sum(
                     (order_lines[pk].unit_price * qty for pk, qty in wanted.items()),
@@ -185,9 +199,13 @@ def _refund_reserve(*, order: Order, actor, lines, amount, reason: str) -> Refun
         else:
             amount = _money(amount)
     if amount > left_money:
-        raise RefundError(f"At most {left_money} {order.currency} is left to refund on this order.")
+        raise RefundError(
+            _("At most {left} is left to refund on this order.").format(
+                left=money_format(left_money, order.currency)
+            )
+        )
     if amount <= 0 and not wanted:
-        raise RefundError("Nothing is left to refund on this order.")
+        raise RefundError(_("Nothing is left to refund on this order."))
 
     payment = _payment_for(order=order, amount=amount) if amount > 0 else None
 
@@ -233,11 +251,13 @@ def _payment_for(*, order: Order, amount: Decimal) -> Payment:
         if payment.amount - (payment.refunded or 0) >= amount:
             break
     else:
-        raise RefundError("No payment on this order can take a refund of that amount.")
+        raise RefundError(_("No payment on this order can take a refund of that amount."))
     try:
         provider_for(payment.provider, enabled_only=False)
     except PaymentError as exc:
-        raise RefundError(f"The payment provider did not refund the money: {exc}") from exc
+        raise RefundError(
+            _("The payment provider did not refund the money: {error}").format(error=exc)
+        ) from exc
     return payment
 
 
@@ -273,8 +293,10 @@ def _refund_pay_out(*, refund: Refund, actor) -> Refund:
             ),
         )
         raise RefundPayoutFailed(
-            f"The money went back (provider reference {reference}), but saving the refund "
-            "failed. The order is flagged for staff; do not refund it again.",
+            _(
+                "The money went back (provider reference {reference}), but saving the refund "
+                "failed. The order is flagged for staff; do not refund it again."
+            ).format(reference=reference),
             refund=refund,
         ) from exc
 
@@ -320,9 +342,11 @@ def _refund_failed(*, refund: Refund, error: str) -> Refund:
         ),
     )
     raise RefundPayoutFailed(
-        f"The payment provider did not refund the money: {error}. The items were taken back "
-        f"and the refund is recorded as failed; order {refund.order.number} is flagged so "
-        "the money can be paid back by hand.",
+        _(
+            "The payment provider did not refund the money: {error}. The items were taken back "
+            "and the refund is recorded as failed; order {number} is flagged so the money can "
+            "be paid back by hand."
+        ).format(error=error, number=refund.order.number),
         refund=refund,
     )
 
@@ -339,8 +363,10 @@ def _refund_unclear(*, refund: Refund, error: str) -> Refund:
         ),
     )
     raise RefundPayoutFailed(
-        f"The payment provider did not answer clearly ({error}). The refund is left pending "
-        "and the order is flagged: check with the provider before refunding again.",
+        _(
+            "The payment provider did not answer clearly ({error}). The refund is left pending "
+            "and the order is flagged: check with the provider before refunding again."
+        ).format(error=error),
         refund=refund,
     )
 

@@ -100,7 +100,7 @@ def test_amount_only_refund_restocks_nothing(paid_order, staff):
 @pytest.mark.parametrize(
     ("lines", "amount", "message"),
     [
-        (None, Decimal("600000.01"), "At most 600000"),
+        (None, Decimal("600000.01"), "At most 600.000 ₫ is left"),
         (None, Decimal("0"), "more than zero"),
         (None, "abc", "as a number"),
         ({999999: 1}, None, "not part of this order"),
@@ -207,7 +207,7 @@ def test_a_failure_after_the_payout_never_pays_the_same_units_twice(vnpay_order,
     # Staff try again: the two units are taken, and the money on its way is not offered again.
     with pytest.raises(RefundError, match="at most 1"):
         order_refund(order=order, actor=staff, lines={line.pk: 2}, reason="Two broken")
-    with pytest.raises(RefundError, match="At most 400000"):
+    with pytest.raises(RefundError, match="At most 400.000 ₫ is left"):
         order_refund(order=order, actor=staff, amount=Decimal("600000"), reason="All of it")
     rest = order_refund(order=order, actor=staff, reason="The rest")
     assert rest.amount == Decimal("400000")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_ratelimit.decorators import ratelimit
@@ -78,7 +79,12 @@ def cart_add_view(request):
         messages.error(request, str(exc))
         return _back(request)
     title = line.data.get("title", line.ref)
-    messages.success(request, f"Added {form.cleaned_data['quantity']} × {title} to your cart.")
+    messages.success(
+        request,
+        _("Added {quantity} × {title} to your cart.").format(
+            quantity=form.cleaned_data["quantity"], title=title
+        ),
+    )
     if request.htmx:
         response = render(request, "shop/cart/added.html", {"line": line})
         return trigger_client_event(response, CART_CHANGED)
@@ -87,8 +93,8 @@ def cart_add_view(request):
 
 def _form_error(form) -> str:
     if "quantity" in form.errors:
-        return "Choose a quantity between 1 and 99."
-    return "That item cannot be added to the cart."
+        return _("Choose a quantity between 1 and 99.")
+    return _("That item cannot be added to the cart.")
 
 
 def _own_line(request, line_id: int) -> CartLine:
@@ -135,7 +141,7 @@ def cart_line_delete(request, line_id: int):
     except CartError as exc:
         return _after_line_change(request, [str(exc)])
     if not request.htmx:
-        messages.info(request, f"Removed {title} from your cart.")
+        messages.info(request, _("Removed {title} from your cart.").format(title=title))
     return _after_line_change(request)
 
 

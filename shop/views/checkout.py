@@ -35,7 +35,7 @@ def payment_methods() -> list[tuple[str, str]]:
     try:
         from shop.payments.registry import available_providers
     except ImportError:
-        return [("mock", "Test payment")]
+        return [("mock", _("Test payment"))]
     return list(available_providers())
 
 
@@ -58,7 +58,7 @@ def checkout_view(view):
         cart = cart_for_request(request)
         summary = cart_totals(cart, buyer=request.user)
         if summary.is_empty:
-            messages.info(request, "Your cart is empty.")
+            messages.info(request, _("Your cart is empty."))
             return redirect("shop:cart")
         state = _state(request)
         if state.get("cart_id") != cart.pk:
@@ -94,14 +94,14 @@ def _attendee_names(summary, state) -> dict[str, list[str]]:
 
 
 def _steps(summary, current: str) -> list[dict]:
-    names = [("cart", "Cart", "shop:cart")]
+    names = [("cart", _("Cart"), "shop:cart")]
     if summary.is_physical:
-        names.append(("address", "Delivery", "shop:checkout_address"))
+        names.append(("address", _("Delivery"), "shop:checkout_address"))
     names += [
-        ("payment", "Payment", "shop:checkout_payment"),
-        ("review", "Review", "shop:checkout_review"),
+        ("payment", _("Payment"), "shop:checkout_payment"),
+        ("review", _("Review"), "shop:checkout_review"),
     ]
-    index = [name for name, _, _ in names].index(current)
+    index = [step[0] for step in names].index(current)
     return [
         {
             "name": name,
@@ -268,6 +268,6 @@ def _to_payment(request, order: Order, *, start: bool = True):
             except PaymentError as exc:
                 messages.error(request, str(exc))
     else:
-        messages.success(request, f"Order {order.number} is confirmed.")
+        messages.success(request, _("Order {number} is confirmed.").format(number=order.number))
         target = order.get_absolute_url()
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from project.accounts.access import access_required
@@ -92,7 +93,7 @@ def order_cancel_view(request, number: str):
     except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Order {order.number} was canceled.")
+        messages.success(request, _("Order {number} was canceled.").format(number=order.number))
     return redirect(order.get_absolute_url())
 
 

@@ -9,6 +9,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -38,7 +40,7 @@ def payment_start(request, number: str):
     if order is None:
         raise Http404("No such order.")
     providers = available_providers()
-    codes = [code for code, _ in providers]
+    codes = [code for code, _label in providers]
     error = ""
     # Starting a payment writes a Payment row, so only a POST does it (a GET, even a
     # prefetch or a link from another site, only shows the choice).
@@ -46,7 +48,7 @@ def payment_start(request, number: str):
     payable = order.status == Order.Status.PENDING_PAYMENT
     if chosen and payable:
         if chosen not in codes:
-            error = "Choose one of the payment methods below."
+            error = _("Choose one of the payment methods below.")
         else:
             try:
                 url = payment_start_service(order=order, provider_code=chosen, request=request)
@@ -55,9 +57,11 @@ def payment_start(request, number: str):
             else:
                 return _redirect(request, url)
     elif request.method == "POST" and payable:
-        error = "Choose a payment method."
+        error = _("Choose a payment method.")
     elif chosen and any(change.note == "expired" for change in order.history.all()):
-        error = f"Order {order.number} has expired. Please place the order again."
+        error = _("Order {number} has expired. Please place the order again.").format(
+            number=order.number
+        )
     context = {
         "order": order,
         "payable": payable,
@@ -154,23 +158,31 @@ def vnpay_return(request):
 # --- the result page both return URLs show -------------------------------------------------
 
 RESULT_MESSAGES = {
-    Payment.Status.SUCCEEDED: ("paid", "Payment received", "Thank you! Your order is paid."),
+    Payment.Status.SUCCEEDED: (
+        "paid",
+        gettext_lazy("Payment received"),
+        gettext_lazy("Thank you! Your order is paid."),
+    ),
     Payment.Status.FAILED: (
         "declined",
-        "Payment declined",
-        "The payment did not go through and nothing was charged. You can try again.",
+        gettext_lazy("Payment declined"),
+        gettext_lazy("The payment did not go through and nothing was charged. You can try again."),
     ),
     Payment.Status.UNAPPLIED: (
         "unapplied",
-        "Payment received after the order expired",
-        "Your order had already expired when the payment arrived, so we are giving the "
-        "money back. Our team has been told and will contact you.",
+        gettext_lazy("Payment received after the order expired"),
+        gettext_lazy(
+            "Your order had already expired when the payment arrived, so we are giving the "
+            "money back. Our team has been told and will contact you."
+        ),
     ),
     Payment.Status.INITIATED: (
         "processing",
-        "Payment being confirmed",
-        "We are waiting for the payment provider to confirm your payment. This page does "
-        "not change your order; we will e-mail you as soon as it is paid.",
+        gettext_lazy("Payment being confirmed"),
+        gettext_lazy(
+            "We are waiting for the payment provider to confirm your payment. This page does "
+            "not change your order; we will e-mail you as soon as it is paid."
+        ),
     ),
 }
 
@@ -186,9 +198,11 @@ def _result_page(request, provider_code: str, *, prefix: str):
             "shop/payments/result.html",
             {
                 "state": "invalid",
-                "title": "We could not verify this payment result",
-                "text": "The link is incomplete or was changed. Check your order page for its "
-                "real status.",
+                "title": _("We could not verify this payment result"),
+                "text": _(
+                    "The link is incomplete or was changed. Check your order page for its "
+                    "real status."
+                ),
             },
             status=400,
         )

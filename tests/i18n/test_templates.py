@@ -85,6 +85,7 @@ def test_the_scan_finds_untranslated_text(source):
         '{% include "components/x.html" with variant="primary" size="sm" %}',
         '<p class="text-sm font-semibold" data-label="{{ column.header }}">{{ value }}</p>',
         "<code>wscat -c wss://host/ws/</code>",
+        '<button type="submit" name="decision" value="approve">{% translate "Approve" %}</button>',
     ],
 )
 def test_the_scan_allows_markup_and_translated_text(source):
