@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 
 from project.accounts.tests.factories import UserFactory
@@ -166,6 +167,17 @@ def order_paid(user, *items, **placed) -> Order:
         result = payment_confirmed(order)
         assert result.outcome == "paid", result
     return order
+
+
+def mock_payment_start(client, order) -> Payment:
+    """Sign in as the order's buyer and start paying with the mock provider, as the order
+    page does; returns the payment its sandbox page is for."""
+    client.force_login(order.user)
+    response = client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
+    assert response.status_code == 302
+    payment = order.payments.get()
+    assert response["Location"] == reverse("shop:mock_sandbox", args=[payment.reference])
+    return payment
 
 
 # --- what happened to an order ---------------------------------------------------------

@@ -17,7 +17,7 @@ from shop.models import (
 from shop.payments.mock import mock_callback_params
 from shop.payments.registry import available_providers
 from shop.payments.services import payment_confirm
-from shop.tests.factories import OrderFactory, order_expire, paid_changes
+from shop.tests.factories import OrderFactory, mock_payment_start, order_expire, paid_changes
 
 
 @pytest.fixture
@@ -26,15 +26,6 @@ def vnpay_keys(settings):
     settings.VNPAY_HASH_SECRET = "SECRETSECRETSECRET"
     settings.VNPAY_PAYMENT_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
     return settings
-
-
-def _start_mock(client, order) -> Payment:
-    client.force_login(order.user)
-    response = client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
-    assert response.status_code == 302
-    payment = order.payments.get()
-    assert response["Location"] == reverse("shop:mock_sandbox", args=[payment.reference])
-    return payment
 
 
 # --- registry -------------------------------------------------------------------------------
@@ -75,7 +66,7 @@ def test_pay_page_shows_the_choice_and_only_a_post_starts_a_payment(client):
     page = client.get(reverse("shop:payment_start", args=[order.number]))
     assert page.status_code == 200 and "Continue to payment" in page.text
     assert not Payment.objects.exists()  # a GET (or a prefetch) starts nothing
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     assert payment.status == Payment.Status.INITIATED
     assert payment.amount == order.total == Decimal("500000")
     assert payment.currency == "VND" and payment.provider == "mock"
@@ -85,7 +76,7 @@ def test_pay_page_shows_the_choice_and_only_a_post_starts_a_payment(client):
 @pytest.mark.django_db
 def test_every_attempt_gets_its_own_reference(client):
     order = OrderFactory()
-    _start_mock(client, order)
+    mock_payment_start(client, order)
     client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
     references = list(order.payments.values_list("reference", flat=True))
     assert len(references) == 2 and len(set(references)) == 2
@@ -190,7 +181,7 @@ def test_htmx_choice_redirects_the_whole_page(client, vnpay_keys):
 @pytest.mark.django_db
 def test_sandbox_shows_the_order_and_both_buttons(client):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     page = client.get(reverse("shop:mock_sandbox", args=[payment.reference]))
     assert order.number in page.text
     assert "500.000 ₫" in page.text
@@ -199,7 +190,7 @@ def test_sandbox_shows_the_order_and_both_buttons(client):
 
 @pytest.mark.django_db
 def test_sandbox_of_another_users_payment_is_404(client):
-    payment = _start_mock(client, OrderFactory())
+    payment = mock_payment_start(client, OrderFactory())
     client.force_login(UserFactory(verified=True))
     url = reverse("shop:mock_sandbox", args=[payment.reference])
     assert client.get(url).status_code == 404
@@ -211,7 +202,7 @@ def test_sandbox_approve_pays_the_order_and_sends_the_paid_email(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("shop:mock_sandbox", args=[payment.reference]), {"decision": "approve"}
@@ -235,7 +226,7 @@ def test_sandbox_approve_pays_the_order_and_sends_the_paid_email(
 @pytest.mark.django_db
 def test_sandbox_decline_fails_the_payment_and_the_order_waits(client):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     response = client.post(
         reverse("shop:mock_sandbox", args=[payment.reference]), {"decision": "decline"}
     )
@@ -251,7 +242,7 @@ def test_sandbox_decline_fails_the_payment_and_the_order_waits(client):
 @pytest.mark.django_db
 def test_sandbox_buttons_do_nothing_twice(client):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     url = reverse("shop:mock_sandbox", args=[payment.reference])
     client.post(url, {"decision": "decline"})
     response = client.post(url, {"decision": "approve"})
@@ -264,7 +255,7 @@ def test_sandbox_buttons_do_nothing_twice(client):
 @pytest.mark.django_db
 def test_mock_ipn_checks_signature_and_replays_like_a_gateway(client):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     params = mock_callback_params(payment=payment, approved=True)
     ipn = reverse("shop:mock_ipn")
 
@@ -281,7 +272,7 @@ def test_mock_ipn_checks_signature_and_replays_like_a_gateway(client):
 @pytest.mark.django_db
 def test_return_page_only_shows(client):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     params = mock_callback_params(payment=payment, approved=True)
     page = client.get(reverse("shop:mock_return"), params)
     assert page.status_code == 200
@@ -300,7 +291,7 @@ def test_return_page_only_shows(client):
 @pytest.mark.django_db
 def test_late_mock_payment_without_stock_is_refunded_and_flagged(client):
     order = OrderFactory(stock_left=0)
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     order_expire(order, stock_after=0)
 
     response = client.post(
@@ -322,7 +313,7 @@ def test_late_mock_payment_without_stock_is_refunded_and_flagged(client):
 @pytest.mark.django_db
 def test_unexpected_error_answers_99_and_rolls_back(client):
     order = OrderFactory()
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     # A line of a kind nobody registered: fulfilling it fails half way through paying.
     OrderLine.objects.create(
         order=order, kind="vanished", ref="1", title="Gone", unit_price=0, quantity=1, line_total=0
@@ -362,7 +353,7 @@ def test_late_payment_whose_refund_cannot_be_recorded_still_answers_00_and_stays
     from tests.db_faults import db_refuses
 
     order = OrderFactory(stock_left=0)
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     order_expire(order, stock_after=0)
     params = mock_callback_params(payment=payment, approved=True)
 

@@ -6,16 +6,16 @@ from django.utils import translation
 
 from project.accounts.tests.factories import UserFactory
 from shop.models import Order
-from shop.tests.test_payments import _start_mock, order_make
+from shop.tests.factories import OrderFactory, mock_payment_start
 
 
 @pytest.mark.django_db
 def test_an_order_paid_in_english_mails_a_vietnamese_customer_in_vietnamese(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    order = order_make(user=UserFactory(verified=True, language="vi"))
+    order = OrderFactory(user=UserFactory(verified=True, language="vi"))
     client.cookies["tessera_language"] = "en"
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("shop:mock_sandbox", args=[payment.reference]), {"decision": "approve"}
@@ -36,7 +36,7 @@ def test_without_a_profile_language_the_orders_language_is_used(mailoutbox):
     from shop.services.emails import order_email_build
 
     with translation.override("ru"):
-        order = order_make()  # placed while the request was Russian
+        order = OrderFactory()  # placed while the request was Russian
     assert order.language == "ru"
     with translation.override("en"):
         message = order_email_build(order_pk=order.pk, template="canceled")
