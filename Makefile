@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BROWSER_ARGS ?= --browser chromium --screenshot only-on-failure --output test-artifacts/playwright
 
-.PHONY: run test test-fast test-browser test-fresh-machine css css-watch lint format bench worker beat migrate seed install check-deploy clean messages messages-compile template-scan
+.PHONY: run test test-fast test-browser test-fresh-machine css css-watch lint format bench load worker beat migrate seed install check-deploy clean messages messages-compile template-scan
 
 .tools/bin/uv:
 	$(PYTHON_BOOT) -m venv .tools
@@ -80,6 +80,12 @@ format: install
 
 bench: install
 	@for script in bench/*.py; do [ -f "$$script" ] || continue; echo "== $$script"; $(PY) $$script; done
+
+# The 100-user load test against a production-like stack on loopback (tests/load/run.py):
+# needs PostgreSQL and Redis; e.g. make load LOAD_ARGS="--time 2m --max-p95 150 --max-error-ratio 0".
+LOAD_ARGS ?=
+load: install
+	$(PY) -m tests.load.run $(LOAD_ARGS)
 
 worker: install
 	.venv/bin/celery -A project worker -l info

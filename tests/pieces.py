@@ -106,6 +106,7 @@ TOOLS = {
     "redis-server": lambda: _tool("redis-server", "redis-server"),
     # makemessages (the catalog up-to-date check) runs xgettext and msgmerge.
     "gettext": lambda: _tool("xgettext", "gettext") or _tool("msgmerge", "gettext"),
+    "nginx": lambda: _tool("nginx", "nginx-light"),
 }
 
 POSTGRES = Missing(

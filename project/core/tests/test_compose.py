@@ -186,7 +186,8 @@ def check_commands(compose: dict) -> list[str]:
     if web[:1] != ["gunicorn"] or "project.wsgi:application" not in web:
         problems.append(f"web must run gunicorn project.wsgi:application, not {web}")
     ws = command_tokens(services["ws"])
-    if ws[:1] != ["daphne"] or "project.asgi:application" not in ws:
+    graceful = ws[:3] == ["python", "-m", "project.core.daphne"]
+    if (ws[:1] != ["daphne"] and not graceful) or "project.asgi:application" not in ws:
         problems.append(f"ws must run daphne project.asgi:application, not {ws}")
     for name, role in (("worker", "worker"), ("beat", "beat")):
         tokens = command_tokens(services[name])
