@@ -134,47 +134,58 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class StaffProductFilter(django_filters.FilterSet):
-    STOCK_CHOICES = [("out", "Out of stock"), ("low", "Low stock"), ("ok", "In stock")]
+    STOCK_CHOICES = [("out", _("Out of stock")), ("low", _("Low stock")), ("ok", _("In stock"))]
 
     q = django_filters.CharFilter(
         max_length=100,
         method="filter_q",
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(
-            attrs={"class": INPUT, "placeholder": "Name or slug", "type": "search"}
+            attrs={"class": INPUT, "placeholder": _("Name or slug"), "type": "search"}
         ),
     )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.order_by("path"),
         method="filter_category",
-        empty_label="All categories",
+        label=_("Category"),
+        empty_label=_("All categories"),
         widget=forms.Select(attrs={"class": INPUT}),
     )
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.order_by("name"),
-        empty_label="All sellers",
+        label=_("Seller"),
+        empty_label=_("All sellers"),
         widget=forms.Select(attrs={"class": INPUT}),
     )
     house = django_filters.BooleanFilter(
         field_name="organization",
         lookup_expr="isnull",
-        label="House store",
+        label=_("House store"),
         widget=forms.Select(
             attrs={"class": INPUT},
-            choices=[("", "Any owner"), ("true", "House store"), ("false", "Organizations")],
+            choices=[
+                ("", _("Any owner")),
+                ("true", _("House store")),
+                ("false", _("Organizations")),
+            ],
         ),
     )
     active = django_filters.BooleanFilter(
+        label=_("Active"),
         widget=forms.Select(
             attrs={"class": INPUT},
-            choices=[("", "Active and inactive"), ("true", "Active"), ("false", "Inactive")],
+            choices=[
+                ("", _("Active and inactive")),
+                ("true", _("Active")),
+                ("false", _("Inactive")),
+            ],
         ),
     )
     stock_status = django_filters.ChoiceFilter(
         method="filter_stock",
         choices=STOCK_CHOICES,
-        label="Stock",
-        empty_label="Any stock",
+        label=_("Stock"),
+        empty_label=_("Any stock"),
         widget=forms.Select(attrs={"class": INPUT}),
     )
 
@@ -207,36 +218,37 @@ class StockMovementFilter(django_filters.FilterSet):
     ALL_BOOKS = "all"
 
     ledger = django_filters.ChoiceFilter(
-        choices=[*StockMovement.Ledger.choices, (ALL_BOOKS, "Both")],
+        choices=[*StockMovement.Ledger.choices, (ALL_BOOKS, _("Both"))],
         method="filter_ledger",
         empty_label=None,
-        label="Book",
+        label=_("Book"),
         widget=forms.Select(attrs={"class": INPUT}),
     )
     q = django_filters.CharFilter(
         max_length=100,
         method="filter_q",
-        label="Product",
+        label=_("Product"),
         widget=forms.TextInput(
-            attrs={"class": INPUT, "placeholder": "Product name or slug", "type": "search"}
+            attrs={"class": INPUT, "placeholder": _("Product name or slug"), "type": "search"}
         ),
     )
     product = django_filters.NumberFilter(field_name="product_id", widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(
         choices=StockMovement.Kind.choices,
-        empty_label="Any kind",
+        label=_("Kind"),
+        empty_label=_("Any kind"),
         widget=forms.Select(attrs={"class": INPUT}),
     )
     date_from = django_filters.DateFilter(
         field_name="created",
         lookup_expr="date__gte",
-        label="From",
+        label=_("From"),
         widget=forms.DateInput(attrs={"class": INPUT, "type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="created",
         lookup_expr="date__lte",
-        label="To",
+        label=_("To"),
         widget=forms.DateInput(attrs={"class": INPUT, "type": "date"}),
     )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from project.core.images import IMAGE_ACCEPT, IMAGE_HELP_TEXT, image_is_upload, image_validate
 from project.organizations.models import Organization
@@ -28,54 +29,65 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=INPUT))
+    name = forms.CharField(max_length=200, label=_("Name"), widget=forms.TextInput(attrs=INPUT))
     slug = forms.SlugField(
         max_length=200,
         required=False,
+        label=_("Slug"),
         widget=forms.TextInput(attrs=INPUT),
-        help_text="Used in the product's URL. Leave empty to make one from the name.",
+        help_text=_("Used in the product's URL. Leave empty to make one from the name."),
     )
     category = CategoryChoiceField(
-        queryset=Category.objects.order_by("path"), widget=forms.Select(attrs=INPUT)
+        queryset=Category.objects.order_by("path"),
+        label=_("Category"),
+        widget=forms.Select(attrs=INPUT),
     )
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.order_by("name"),
         required=False,
-        empty_label="House store",
-        label="Seller",
+        empty_label=_("House store"),
+        label=_("Seller"),
         widget=forms.Select(attrs=INPUT),
     )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={**INPUT, "rows": 5}))
+    description = forms.CharField(
+        required=False, label=_("Description"), widget=forms.Textarea(attrs={**INPUT, "rows": 5})
+    )
     price = forms.DecimalField(
         min_value=Decimal("0"),
         max_digits=14,
         decimal_places=2,
+        label=_("Price"),
         widget=forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
     )
     currency = forms.ChoiceField(
-        choices=currency_choices, initial=shop_currency, widget=forms.Select(attrs=INPUT)
+        choices=currency_choices,
+        initial=shop_currency,
+        label=_("Currency"),
+        widget=forms.Select(attrs=INPUT),
     )
     stock = forms.IntegerField(
         min_value=0,
         max_value=MAX_UNITS,
         initial=0,
-        label="Initial stock",
+        label=_("Initial stock"),
         widget=forms.NumberInput(attrs=INPUT),
-        help_text="Later changes go through the stock page, so the ledger records them.",
+        help_text=_("Later changes go through the stock page, so the ledger records them."),
     )
     low_stock_threshold = forms.IntegerField(
         min_value=0,
         max_value=MAX_UNITS,
         initial=5,
+        label=_("Low stock threshold"),
         widget=forms.NumberInput(attrs=INPUT),
-        help_text="Staff get an e-mail when stock falls to this level.",
+        help_text=_("Staff get an e-mail when stock falls to this level."),
     )
     is_physical = forms.BooleanField(
-        required=False, initial=True, label="Physical item (needs delivery)"
+        required=False, initial=True, label=_("Physical item (needs delivery)")
     )
-    active = forms.BooleanField(required=False, initial=True, label="On sale")
+    active = forms.BooleanField(required=False, initial=True, label=_("On sale"))
     image = forms.FileField(
         required=False,
+        label=_("Image"),
         widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
         help_text=IMAGE_HELP_TEXT,
     )
@@ -106,12 +118,12 @@ class ProductForm(forms.Form):
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))[:200]
         if not slug:
-            raise ValidationError("Give the product a slug (letters, numbers, hyphens).")
+            raise ValidationError(_("Give the product a slug (letters, numbers, hyphens)."))
         taken = Product.objects.filter(slug=slug)
         if self.product is not None:
             taken = taken.exclude(pk=self.product.pk)
         if taken.exists():
-            raise ValidationError("Another product already uses this slug.")
+            raise ValidationError(_("Another product already uses this slug."))
         return slug
 
     def clean_image(self):
@@ -132,25 +144,28 @@ class ProductForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=INPUT))
+    name = forms.CharField(max_length=100, label=_("Name"), widget=forms.TextInput(attrs=INPUT))
     slug = forms.SlugField(
         max_length=100,
         required=False,
+        label=_("Slug"),
         widget=forms.TextInput(attrs=INPUT),
-        help_text="Leave empty to make one from the name.",
+        help_text=_("Leave empty to make one from the name."),
     )
     parent = CategoryChoiceField(
         queryset=Category.objects.order_by("path"),
         required=False,
-        empty_label="— top level —",
+        empty_label=_("— top level —"),
+        label=_("Parent category"),
         widget=forms.Select(attrs=INPUT),
     )
     position = forms.IntegerField(
         min_value=0,
         max_value=MAX_POSITION,
         initial=0,
+        label=_("Position"),
         widget=forms.NumberInput(attrs=INPUT),
-        help_text="Lower comes first among siblings.",
+        help_text=_("Lower comes first among siblings."),
     )
 
     def __init__(self, *args, category: Category | None = None, **kwargs):
@@ -175,12 +190,12 @@ class CategoryForm(forms.Form):
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))[:100]
         if not slug:
-            raise ValidationError("Give the category a slug (letters, numbers, hyphens).")
+            raise ValidationError(_("Give the category a slug (letters, numbers, hyphens)."))
         taken = Category.objects.filter(slug=slug)
         if self.category is not None:
             taken = taken.exclude(pk=self.category.pk)
         if taken.exists():
-            raise ValidationError("Another category already uses this slug.")
+            raise ValidationError(_("Another category already uses this slug."))
         return slug
 
 
@@ -191,19 +206,20 @@ class StockAdjustForm(forms.Form):
     new_stock = forms.IntegerField(
         min_value=0,
         max_value=MAX_UNITS,
-        label="Counted on hand",
+        label=_("Counted on hand"),
         widget=forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
-        help_text="Units on the shelf, reserved ones included; the ledger keeps the difference.",
+        help_text=_("Units on the shelf, reserved ones included; the ledger keeps the difference."),
     )
     reason = forms.CharField(
         max_length=255,
+        label=_("Reason"),
         widget=forms.TextInput(
-            attrs={**INPUT, "placeholder": "e.g. Stock count 2026-03, damaged unit"}
+            attrs={**INPUT, "placeholder": _("e.g. Stock count 2026-03, damaged unit")}
         ),
     )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError("Say why the stock changes.")
+            raise ValidationError(_("Say why the stock changes."))
         return reason

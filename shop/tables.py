@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from project.core.badges import stock_badge
 from shop.models import Category, Product, StockMovement
@@ -17,17 +17,17 @@ class ProductTable(tables.Table):
         linkify=lambda record: reverse("shop:staff_product_edit", args=[record.pk])
     )
     category = tables.Column(
-        accessor="category__name", verbose_name="Category", order_by=("category__path",)
+        accessor="category__name", verbose_name=_("Category"), order_by=("category__path",)
     )
     organization = tables.Column(
         accessor="organization__name",
-        verbose_name="Seller",
-        default="House store",
+        verbose_name=_("Seller"),
+        default=_("House store"),
         order_by=("organization__name",),
     )
     price = tables.Column(attrs={"td": {"class": "whitespace-nowrap text-right"}})
-    stock = tables.Column(verbose_name="Available", attrs={"td": {"class": "text-right"}})
-    active = tables.BooleanColumn(yesno="Active,Inactive")
+    stock = tables.Column(verbose_name=_("Available"), attrs={"td": {"class": "text-right"}})
+    active = tables.BooleanColumn()
     updated = tables.DateTimeColumn(format="Y-m-d H:i")
     actions = tables.Column(empty_values=(), orderable=False, verbose_name="")
 
@@ -37,7 +37,7 @@ class ProductTable(tables.Table):
         sequence = fields + ("actions",)
         attrs = {"id": "products"}
         order_by = ("name",)
-        empty_text = "No products match."
+        empty_text = _("No products match.")
 
     def render_price(self, record):
         return money_format(record.price, record.currency)
@@ -51,13 +51,14 @@ class ProductTable(tables.Table):
 
     def render_active(self, value):
         if value:
-            return mark_safe('<span class="badge badge-success">Active</span>')  # noqa: S308
-        return mark_safe('<span class="badge">Inactive</span>')  # noqa: S308
+            return format_html('<span class="badge badge-success">{}</span>', _("Active"))
+        return format_html('<span class="badge">{}</span>', _("Inactive"))
 
     def render_actions(self, record):
         return format_html(
-            '<a class="link" href="{}">Stock</a>',
+            '<a class="link" href="{}">{}</a>',
             reverse("shop:staff_stock") + f"?product={record.pk}",
+            _("Stock"),
         )
 
 
@@ -102,9 +103,9 @@ class CategoryTable(tables.Table):
         order_by=("path",),
     )
     slug = tables.Column()
-    parent = tables.Column(accessor="parent__name", default="—", verbose_name="Parent")
-    product_count = tables.Column(verbose_name="Products", attrs={"td": {"class": "text-right"}})
-    active_count = tables.Column(verbose_name="On sale", attrs={"td": {"class": "text-right"}})
+    parent = tables.Column(accessor="parent__name", default="—", verbose_name=_("Parent"))
+    product_count = tables.Column(verbose_name=_("Products"), attrs={"td": {"class": "text-right"}})
+    active_count = tables.Column(verbose_name=_("On sale"), attrs={"td": {"class": "text-right"}})
     position = tables.Column()
 
     class Meta:
@@ -112,7 +113,7 @@ class CategoryTable(tables.Table):
         fields = ("name", "slug", "parent", "product_count", "active_count", "position")
         attrs = {"id": "categories"}
         order_by = ("name",)
-        empty_text = "No categories yet."
+        empty_text = _("No categories yet.")
 
     def render_name(self, record, value):
         indent = "— " * record.depth
@@ -120,22 +121,24 @@ class CategoryTable(tables.Table):
 
 
 class StockMovementTable(tables.Table):
-    created = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="When")
+    created = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("When"))
     product = tables.Column(
         accessor="product__name",
-        verbose_name="Product",
+        verbose_name=_("Product"),
         linkify=lambda record: reverse("shop:staff_stock") + f"?product={record.product_id}",
         order_by=("product__name",),
     )
     kind = tables.Column()
-    quantity = tables.Column(verbose_name="Change", attrs={"td": {"class": "text-right"}})
-    stock_after = tables.Column(verbose_name="On hand after", attrs={"td": {"class": "text-right"}})
+    quantity = tables.Column(verbose_name=_("Change"), attrs={"td": {"class": "text-right"}})
+    stock_after = tables.Column(
+        verbose_name=_("On hand after"), attrs={"td": {"class": "text-right"}}
+    )
     reserved_after = tables.Column(
-        verbose_name="Reserved after", attrs={"td": {"class": "text-right"}}
+        verbose_name=_("Reserved after"), attrs={"td": {"class": "text-right"}}
     )
     reason = tables.Column(orderable=False)
-    actor = tables.Column(accessor="actor__email", default="system", verbose_name="By")
-    order = tables.Column(accessor="order__number", default="", verbose_name="Order")
+    actor = tables.Column(accessor="actor__email", default=_("system"), verbose_name=_("By"))
+    order = tables.Column(accessor="order__number", default="", verbose_name=_("Order"))
 
     class Meta:
         model = StockMovement
@@ -152,7 +155,7 @@ class StockMovementTable(tables.Table):
         )
         attrs = {"id": "movements"}
         order_by = ("-created",)
-        empty_text = "No stock movements match."
+        empty_text = _("No stock movements match.")
 
     def render_quantity(self, value):
         css = "text-emerald-700" if value > 0 else "text-red-700" if value < 0 else "text-slate-500"

@@ -10,7 +10,8 @@ person would read that is not inside `{% translate %}` / `{% blocktranslate %}` 
   buttons; `content` of <meta name="description">;
 - literal strings given to `{% include ... with title="..." %}`, `{% ... as ... %}` and to
   `|default:"..."`, when they read like words (a space, or a capital letter), not like a
-  CSS class or a key ("primary", "sm").
+  CSS class or a key ("primary", "sm"); arguments named in MARKUP_ARGUMENTS (`grid=`,
+  `trigger=`...) carry classes or HTMX triggers and are not read.
 
 It skips comments, <script>, <style>, <svg> and <code>/<pre>/<kbd>/<samp> bodies,
 `{{ variables }}`, other tags, URLs, e-mail addresses, numbers and punctuation, and the
@@ -43,6 +44,8 @@ READ_ATTRIBUTES = {
     "data-toast",
 }
 SKIPPED_ELEMENTS = {"script", "style", "svg", "code", "pre", "kbd", "samp"}
+# Include arguments that carry markup, not text: CSS classes, HTMX triggers, element ids.
+MARKUP_ARGUMENTS = {"grid", "trigger", "class", "classes", "target", "indicator", "id"}
 
 _COMMENT_BLOCK = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}", re.S)
 _COMMENT = re.compile(r"{#.*?#}", re.S)
@@ -103,6 +106,8 @@ def _tag_problems(source: str) -> list[Problem]:
             continue
         if name in {"include", "with"} or " with " in tag:
             for named in _NAMED_LITERAL.finditer(tag):
+                if named.group(1) in MARKUP_ARGUMENTS:
+                    continue
                 value = named.group(2) if named.group(2) is not None else named.group(3)
                 if _reads_like_words(value):
                     problems.append(Problem(_line_of(source, match.start()), value, "tag"))

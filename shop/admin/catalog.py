@@ -4,6 +4,7 @@ category paths, the stock ledger and the page-cache version stay right."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from project.core.images import image_is_upload, image_validate
 from shop.models import Category, Product, StockMovement
@@ -102,9 +103,9 @@ class ProductAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if obj is not None and "stock" in form.base_fields:
-            form.base_fields[
-                "stock"
-            ].help_text = "Changing it records a stock adjustment (reason: admin edit)."
+            form.base_fields["stock"].help_text = _(
+                "Changing it records a stock adjustment (reason: admin edit)."
+            )
         return form
 
     def save_model(self, request, obj, form, change):

@@ -4,6 +4,8 @@ read-only here: changes go through the shop services (the order actions)."""
 from django.contrib import admin, messages
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from shop.models import Cart, CartLine, Order, OrderLine, OrderStatusChange
 
@@ -51,19 +53,21 @@ class OrderStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ["created", "change", "actor", "notes"]
     readonly_fields = fields
 
-    @admin.display(description="Change")
+    @admin.display(description=_("Change"))
     def change(self, obj):
         return f"{obj.from_label} → {obj.to_label}" if obj.from_status else obj.to_label
 
-    @admin.display(description="Notes")
+    @admin.display(description=_("Notes"))
     def notes(self, obj):
-        parts = [f"To customer: {obj.note}" if obj.note else ""]
-        parts.append(f"Internal: {obj.internal_note}" if obj.internal_note else "")
+        parts = [_("To customer: {note}").format(note=obj.note) if obj.note else ""]
+        if obj.internal_note:
+            parts.append(_("Internal: {note}").format(note=obj.internal_note))
         return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts if part))
 
 
-def _each(modeladmin, request, queryset, act, done: str):
-    """Run `act(order)` through the shop services for each chosen order; report each."""
+def _each(modeladmin, request, queryset, act, done):
+    """Run `act(order)` through the shop services for each chosen order; report each.
+    `done(count)` says what happened to `count` orders."""
     from shop.services.orders import InvalidTransition
     from shop.services.refunds import RefundError
 
@@ -76,10 +80,10 @@ def _each(modeladmin, request, queryset, act, done: str):
         else:
             changed += 1
     if changed:
-        modeladmin.message_user(request, f"{changed} order(s) {done}.", messages.SUCCESS)
+        modeladmin.message_user(request, done(changed), messages.SUCCESS)
 
 
-@admin.action(description="Mark shipped", permissions=["change"])
+@admin.action(description=_("Mark shipped"), permissions=["change"])
 def mark_shipped(modeladmin, request, queryset):
     from shop.services.orders import order_status_set
 
@@ -88,11 +92,14 @@ def mark_shipped(modeladmin, request, queryset):
         request,
         queryset,
         lambda order: order_status_set(order=order, to_status="shipped", actor=request.user),
-        "marked shipped",
+        lambda count: (
+            ngettext("%(count)s order marked shipped.", "%(count)s orders marked shipped.", count)
+            % {"count": count}
+        ),
     )
 
 
-@admin.action(description="Mark completed", permissions=["change"])
+@admin.action(description=_("Mark completed"), permissions=["change"])
 def mark_completed(modeladmin, request, queryset):
     from shop.services.orders import order_status_set
 
@@ -101,11 +108,16 @@ def mark_completed(modeladmin, request, queryset):
         request,
         queryset,
         lambda order: order_status_set(order=order, to_status="completed", actor=request.user),
-        "marked completed",
+        lambda count: (
+            ngettext(
+                "%(count)s order marked completed.", "%(count)s orders marked completed.", count
+            )
+            % {"count": count}
+        ),
     )
 
 
-@admin.action(description="Cancel unpaid orders", permissions=["change"])
+@admin.action(description=_("Cancel unpaid orders"), permissions=["change"])
 def cancel_unpaid(modeladmin, request, queryset):
     from shop.services.orders import order_cancel
 
@@ -114,11 +126,14 @@ def cancel_unpaid(modeladmin, request, queryset):
         request,
         queryset,
         lambda order: order_cancel(order=order, actor=request.user, note="Canceled by staff"),
-        "canceled",
+        lambda count: (
+            ngettext("%(count)s order canceled.", "%(count)s orders canceled.", count)
+            % {"count": count}
+        ),
     )
 
 
-@admin.action(description="Refund in full (money and goods back)", permissions=["change"])
+@admin.action(description=_("Refund in full (money and goods back)"), permissions=["change"])
 def refund_in_full(modeladmin, request, queryset):
     from shop.services.refunds import order_refund
 
@@ -129,7 +144,10 @@ def refund_in_full(modeladmin, request, queryset):
         lambda order: order_refund(
             order=order, actor=request.user, reason="Refunded in full by staff"
         ),
-        "refunded",
+        lambda count: (
+            ngettext("%(count)s order refunded.", "%(count)s orders refunded.", count)
+            % {"count": count}
+        ),
     )
 
 
@@ -147,7 +165,7 @@ class OrderAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["number", "user", "email", "status", "created", "paid_at"]}),
         (
-            "Money",
+            _("Money"),
             {
                 "fields": [
                     "currency",
@@ -159,9 +177,9 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Delivery", {"fields": ["delivery_type", "shipping_address_text"]}),
+        (_("Delivery"), {"fields": ["delivery_type", "shipping_address_text"]}),
         (
-            "Internals",
+            _("Internals"),
             {
                 "fields": ["needs_attention", "expires_at", "reserved", "idempotency_key"],
                 "classes": ["collapse"],
@@ -195,7 +213,7 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Shipping address")
+    @admin.display(description=_("Shipping address"))
     def shipping_address_text(self, obj):
         from project.accounts.addresses import address_line
 

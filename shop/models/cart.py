@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Cart(models.Model):
     """A guest cart (session key) or a user's cart. A user has at most one active cart."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        MERGED = "merged", "Merged into a user's cart"
-        ORDERED = "ordered", "Ordered"
+        ACTIVE = "active", _("Active")
+        MERGED = "merged", _("Merged into a user's cart")
+        ORDERED = "ordered", _("Ordered")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

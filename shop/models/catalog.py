@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from shop.currency import currency_choices, shop_currency
 
@@ -10,9 +11,9 @@ from shop.currency import currency_choices, shop_currency
 class Currency(models.TextChoices):
     """The currencies prices may be kept in; a deployment sells in one (`shop.currency`)."""
 
-    VND = "VND", "Vietnamese đồng"
-    KZT = "KZT", "Kazakhstani tenge"
-    USD = "USD", "US dollar"
+    VND = "VND", _("Vietnamese đồng")
+    KZT = "KZT", _("Kazakhstani tenge")
+    USD = "USD", _("US dollar")
 
 
 class Category(models.Model):
@@ -20,16 +21,24 @@ class Category(models.Model):
     everything below it" one indexed prefix filter; services keep it up to date."""
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
+    path = models.CharField(
+        max_length=255, db_index=True, editable=False, default="", verbose_name=_("path")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["path", "position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def __str__(self):
         return self.name
@@ -46,34 +55,50 @@ class Product(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="products",
-        help_text="Empty for the house store.",
+        help_text=_("Empty for the house store."),
+        verbose_name=_("seller"),
     )
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     price = models.DecimalField(
-        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        verbose_name=_("price"),
     )
     # Always the deployment's currency today (SHOP_CURRENCY); kept per row for channels later.
-    currency = models.CharField(max_length=3, choices=currency_choices, default=shop_currency)
+    currency = models.CharField(
+        max_length=3, choices=currency_choices, default=shop_currency, verbose_name=_("currency")
+    )
     # On hand (django-oscar's num_in_stock): units on the shelf, sold or not yet.
-    stock = models.IntegerField(default=0)
+    stock = models.IntegerField(default=0, verbose_name=_("stock"))
     # Reserved (num_allocated): held by carts and unpaid orders, still on the shelf.
     # Available = stock - reserved. Changed only by `shop.services.inventory`.
-    reserved = models.IntegerField(default=0, editable=False)
-    low_stock_threshold = models.PositiveIntegerField(default=5)
+    reserved = models.IntegerField(default=0, editable=False, verbose_name=_("reserved"))
+    low_stock_threshold = models.PositiveIntegerField(
+        default=5, verbose_name=_("low stock threshold")
+    )
     # When staff were last told this product runs low (one alert per period).
-    low_stock_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    is_physical = models.BooleanField(default=True)
-    active = models.BooleanField(default=True, db_index=True)
-    image = models.ImageField(upload_to="products/", blank=True)
-    thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    low_stock_alerted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("low stock alerted at")
+    )
+    is_physical = models.BooleanField(default=True, verbose_name=_("physical item"))
+    active = models.BooleanField(default=True, db_index=True, verbose_name=_("active"))
+    image = models.ImageField(upload_to="products/", blank=True, verbose_name=_("image"))
+    thumbnail = models.ImageField(
+        upload_to="products/thumbs/", blank=True, editable=False, verbose_name=_("thumbnail")
+    )
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         constraints = [
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_gte_0"),
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from project.core.language import active_language
 
@@ -10,49 +11,77 @@ class Order(models.Model):
     Transitions go through `shop.services.orders.order_transition`, which records history."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        PENDING_PAYMENT = "pending_payment", "Pending payment"
-        PAID = "paid", "Paid"
-        SHIPPED = "shipped", "Shipped"
-        COMPLETED = "completed", "Completed"
-        CANCELED = "canceled", "Canceled"
-        REFUNDED = "refunded", "Refunded"
+        NEW = "new", _("New")
+        PENDING_PAYMENT = "pending_payment", _("Pending payment")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        COMPLETED = "completed", _("Completed")
+        CANCELED = "canceled", _("Canceled")
+        REFUNDED = "refunded", _("Refunded")
 
     class Delivery(models.TextChoices):
-        NONE = "none", "No delivery (digital)"
-        PICKUP = "pickup", "Pickup"
-        DELIVERY = "delivery", "Delivery"
+        NONE = "none", _("No delivery (digital)")
+        PICKUP = "pickup", _("Pickup")
+        DELIVERY = "delivery", _("Delivery")
 
-    number = models.CharField(max_length=20, unique=True)
+    number = models.CharField(max_length=20, unique=True, verbose_name=_("number"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("user"),
     )
-    email = models.EmailField()
+    email = models.EmailField(verbose_name=_("email"))
     # The language the order was placed in: its e-mails use it when the customer's profile
     # names none (project.core.mail.recipient_language).
-    language = models.CharField(max_length=8, blank=True, default=active_language)
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    language = models.CharField(
+        max_length=8, blank=True, default=active_language, verbose_name=_("language")
     )
-    currency = models.CharField(max_length=3)
-    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    shipping_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    refunded_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    delivery_type = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NONE)
-    shipping_address = models.JSONField(default=dict, blank=True)
-    payment_method = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    subtotal = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, verbose_name=_("subtotal")
+    )
+    shipping_total = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, verbose_name=_("shipping total")
+    )
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0, verbose_name=_("total"))
+    refunded_total = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, verbose_name=_("refunded total")
+    )
+    delivery_type = models.CharField(
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.NONE,
+        verbose_name=_("delivery type"),
+    )
+    shipping_address = models.JSONField(
+        default=dict, blank=True, verbose_name=_("shipping address")
+    )
+    payment_method = models.CharField(max_length=20, blank=True, verbose_name=_("payment method"))
     idempotency_key = models.CharField(max_length=64)
-    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("expires at")
+    )
     # Whether the order still holds its stock/quota (released on expiry or cancel).
-    reserved = models.BooleanField(default=True)
+    reserved = models.BooleanField(default=True, verbose_name=_("reserved"))
     # Set when a payment arrived that could not be applied (e.g. after expiry): staff look.
-    needs_attention = models.CharField(max_length=200, blank=True)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    needs_attention = models.CharField(
+        max_length=200, blank=True, verbose_name=_("needs attention")
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
 
     class Meta:
         ordering = ["-created", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "idempotency_key"], name="order_unique_idempotency_key"

@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Payment(models.Model):
     """One payment attempt. `reference` is unique per attempt (VNPAY's vnp_TxnRef)."""
 
     class Status(models.TextChoices):
-        INITIATED = "initiated", "Initiated"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        INITIATED = "initiated", _("Initiated")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
         # Money arrived but the order could not take it (e.g. expired): refund or review.
-        UNAPPLIED = "unapplied", "Received, not applied"
+        UNAPPLIED = "unapplied", _("Received, not applied")
 
     order = models.ForeignKey("shop.Order", on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField(max_length=20)
@@ -34,9 +35,9 @@ class Payment(models.Model):
 
 class Refund(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     order = models.ForeignKey("shop.Order", on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from project.core.images import image_reencode
@@ -91,9 +92,9 @@ def category_save(
     if parent is not None and category.pk:
         parent.refresh_from_db(fields=["path"])
         if parent.pk == category.pk or parent.path.startswith(category.path or "\0"):
-            raise ValidationError({"parent": "A category cannot be moved under itself."})
+            raise ValidationError({"parent": _("A category cannot be moved under itself.")})
     if Category.objects.filter(slug=slug).exclude(pk=category.pk).exists():
-        raise ValidationError({"slug": "Another category already uses this slug."})
+        raise ValidationError({"slug": _("Another category already uses this slug.")})
 
     old_path = category.path if category.pk else ""
     category.name = name
@@ -119,9 +120,9 @@ def category_save(
 def category_delete(*, category: Category) -> None:
     """Delete an empty leaf category."""
     if category.children.exists():
-        raise ValidationError("Move or delete the subcategories first.")
+        raise ValidationError(_("Move or delete the subcategories first."))
     if category.products.exists():
-        raise ValidationError("Move the products out of this category first.")
+        raise ValidationError(_("Move the products out of this category first."))
     category.delete()
     catalog_version_bump()
 
@@ -195,7 +196,7 @@ def product_create(*, actor=None, stock: int = 0, image=None, **fields) -> Produ
     if unknown:
         raise TypeError(f"Unknown product fields: {', '.join(sorted(unknown))}")
     if stock is None or stock < 0:
-        raise ValidationError({"stock": "Stock cannot be negative."})
+        raise ValidationError({"stock": _("Stock cannot be negative.")})
     product = Product(**fields, stock=0)
     product.price = Decimal(product.price)
     product.full_clean(exclude=["image", "thumbnail"])

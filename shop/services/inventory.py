@@ -24,11 +24,13 @@ from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from project.accounts.models import User
 from project.accounts.roles import Role
 from project.core.audit import audit_log
-from project.core.mail import email_message
+from project.core.mail import email_message, in_recipient_language, recipient_language
 from project.core.outbox import outbox_enqueue, outbox_handler
 from shop.kinds import NotAvailable, holds_unlocked
 from shop.models import Product, StockMovement
@@ -75,14 +77,17 @@ def _record(*, product_id: int, ledger: str, kind: str, quantity: int, reason: s
 def _not_available(product_id: int) -> NotAvailable:
     row = Product.objects.filter(pk=product_id).values_list("stock", "reserved", "active").first()
     if row is None:
-        return NotAvailable("This product does not exist.", available=0)
+        return NotAvailable(_("This product does not exist."), available=0)
     stock, reserved, active = row
     if not active:
-        return NotAvailable("This product is no longer on sale.", available=0)
+        return NotAvailable(_("This product is no longer on sale."), available=0)
     available = max(stock - reserved, 0)
-    return NotAvailable(
-        f"Only {available} left in stock." if available else "Out of stock.", available=available
-    )
+    if not available:
+        return NotAvailable(_("Out of stock."), available=0)
+    message = ngettext(
+        "Only %(count)s left in stock.", "Only %(count)s left in stock.", available
+    ) % {"count": available}
+    return NotAvailable(message, available=available)
 
 
 # --- reservations --------------------------------------------------------------------------
@@ -207,7 +212,7 @@ def stock_change(
         raise ValueError("A stock change needs a non-zero delta.")
     product = Product.objects.select_for_update().filter(pk=product_id).first()
     if product is None:
-        raise NotAvailable("This product does not exist.", available=0)
+        raise NotAvailable(_("This product does not exist."), available=0)
     if delta < 0 and product.available < -delta:
         raise _not_available(product_id)
     product.stock += delta
@@ -237,9 +242,9 @@ def stock_adjust(*, product: Product, new_stock: int, reason: str, actor) -> Sto
     count matches the stock on hand already."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the stock changes."})
+        raise ValidationError({"reason": _("Say why the stock changes.")})
     if new_stock is None or new_stock < 0:
-        raise ValidationError({"new_stock": "Stock cannot be negative."})
+        raise ValidationError({"new_stock": _("Stock cannot be negative.")})
     locked = Product.objects.select_for_update().get(pk=product.pk)
     delta = new_stock - locked.stock
     if delta == 0:
@@ -299,25 +304,34 @@ def low_stock_alert_send(*, product_id: int) -> None:
 
 @outbox_handler(LOW_STOCK_EMAIL)
 def _low_stock_alert_deliver(payload: dict) -> None:
+    """One message per language the staff read (their profile's, else the site's)."""
     product = Product.objects.select_related("category").get(pk=payload["product"])
-    recipients = list(
+    staff = (
         User.objects.filter(groups__name=Role.STAFF, is_active=True)
         .order_by("pk")
-        .values_list("email", flat=True)
+        .only("email", "language")
         .distinct()
     )
-    if not recipients:
-        return
+    by_language: dict[str, list[str]] = {}
+    for user in staff:
+        by_language.setdefault(recipient_language(user=user), []).append(user.email)
     context = {
         "product": product,
         "site_url": settings.SITE_URL,
         "stock_url": settings.SITE_URL + _stock_url(product),
     }
-    subject = (
-        f"Out of stock: {product.name}"
-        if product.available == 0
-        else f"Low stock: {product.name} ({product.available} available)"
-    )
+    for language, recipients in by_language.items():
+        with in_recipient_language(language=language):
+            _low_stock_message(product, context, recipients).send()
+
+
+def _low_stock_message(product: Product, context: dict, recipients: list[str]):
+    if product.available == 0:
+        subject = _("Out of stock: {name}").format(name=product.name)
+    else:
+        subject = _("Low stock: {name} ({available} available)").format(
+            name=product.name, available=product.available
+        )
     message = email_message(
         subject=subject,
         body=render_to_string("shop/staff/email/low_stock.txt", context),
@@ -327,7 +341,7 @@ def _low_stock_alert_deliver(payload: dict) -> None:
     message.attach_alternative(
         render_to_string("shop/staff/email/low_stock.html", context), "text/html"
     )
-    message.send()
+    return message
 
 
 def _stock_url(product: Product) -> str:

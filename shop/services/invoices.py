@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 class NoInvoice(LookupError):
@@ -67,7 +68,9 @@ def _pdf(html: str) -> bytes:
 
 def invoice_html(*, order) -> str:
     if not order.has_invoice:
-        raise NoInvoice(f"Order {order.number} has no invoice: nothing was paid.")
+        raise NoInvoice(
+            _("Order {number} has no invoice: nothing was paid.").format(number=order.number)
+        )
     return render_to_string(
         "shop/invoice.html",
         {**_context(order), "number": order.number, "lines": list(order.lines.all())},
@@ -112,7 +115,9 @@ def credit_note_html(*, refund) -> str:
 
     order = refund.order
     if refund.status != Refund.Status.DONE or not order.has_invoice:
-        raise NoInvoice(f"Refund #{refund.pk} has not been paid out: no credit note yet.")
+        raise NoInvoice(
+            _("Refund #{pk} has not been paid out: no credit note yet.").format(pk=refund.pk)
+        )
     return render_to_string(
         "shop/credit_note.html",
         {

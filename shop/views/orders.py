@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from project.accounts.access import access_required
@@ -61,7 +61,7 @@ def order_list(request):
 def _own_order(request, number: str) -> Order:
     order = order_for_user(user=request.user, number=number)
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order
 
 
@@ -139,24 +139,28 @@ orders_change_access = access_required(Perm.ORDERS_VIEW, Perm.ORDERS_CHANGE)
 
 
 class OrderFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search")
-    status = django_filters.ChoiceFilter(choices=Order.Status.choices, empty_label="Any status")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        choices=Order.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
     # Orders keep the currency they were paid in, so older ones may differ from today's.
-    currency = django_filters.ChoiceFilter(choices=Currency.choices, empty_label="Any currency")
+    currency = django_filters.ChoiceFilter(
+        choices=Currency.choices, label=_("Currency"), empty_label=_("Any currency")
+    )
     created_after = django_filters.DateFilter(
         field_name="created",
         lookup_expr="date__gte",
-        label="From",
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     created_before = django_filters.DateFilter(
         field_name="created",
         lookup_expr="date__lte",
-        label="To",
+        label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     needs_attention = django_filters.BooleanFilter(
-        label="Needs attention",
+        label=_("Needs attention"),
         method="attention",
         widget=django_filters.widgets.BooleanWidget(),
     )
@@ -184,12 +188,12 @@ class OrderFilter(django_filters.FilterSet):
 class OrderTable(tables.Table):
     number = tables.Column(linkify=("shop:staff_order_detail", {"number": tables.A("number")}))
     created = tables.DateTimeColumn(format="Y-m-d H:i")
-    email = tables.Column(verbose_name="Customer")
+    email = tables.Column(verbose_name=_("Customer"))
     status = tables.Column()
-    item_count = tables.Column(verbose_name="Items", orderable=False)
+    item_count = tables.Column(verbose_name=_("Items"), orderable=False)
     total = tables.Column(attrs={"td": {"class": "text-right tabular-nums"}})
     currency = tables.Column()
-    needs_attention = tables.Column(verbose_name="Attention", orderable=False)
+    needs_attention = tables.Column(verbose_name=_("Attention"), orderable=False)
 
     class Meta:
         model = Order
@@ -204,13 +208,15 @@ class OrderTable(tables.Table):
             "needs_attention",
         ]
         attrs = {"id": "orders"}
-        empty_text = "No orders match."
+        empty_text = _("No orders match.")
 
     def render_status(self, record, value):
         return status_badge(record.status, value)
 
     def render_needs_attention(self, value):
-        return format_html('<span class="badge badge-danger" title="{}">Look</span>', value)
+        return format_html(
+            '<span class="badge badge-danger" title="{}">{}</span>', value, _("Look")
+        )
 
     def value_status(self, record):
         return record.status
@@ -238,7 +244,7 @@ def staff_order_list(request):
 def _staff_order(number: str) -> Order:
     order = staff_order(number=number)
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order
 
 
@@ -282,7 +288,9 @@ def staff_order_status(request, number: str):
         messages.error(request, str(exc))
     else:
         status = order.get_status_display().lower()
-        messages.success(request, f"Order {order.number} is now {status}.")
+        messages.success(
+            request, _("Order {number} is now {status}.").format(number=order.number, status=status)
+        )
     return redirect("shop:staff_order_detail", number=order.number)
 
 
@@ -304,7 +312,12 @@ def staff_order_refund(request, number: str):
     except RefundError as exc:
         form.add_error(None, str(exc))
         return _staff_detail(request, order, refund_form=form, status=400)
-    messages.success(request, f"Refunded {refund.amount} {order.currency} on {order.number}.")
+    messages.success(
+        request,
+        _("Refunded {amount} {currency} on {number}.").format(
+            amount=refund.amount, currency=order.currency, number=order.number
+        ),
+    )
     return redirect("shop:staff_order_detail", number=order.number)
 
 
@@ -318,7 +331,7 @@ def staff_refund_retry(request, number: str, refund_id: int):
     except RefundError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Refund #{refund.pk} was paid out this time.")
+        messages.success(request, _("Refund #{pk} was paid out this time.").format(pk=refund.pk))
     return redirect("shop:staff_order_detail", number=order.number)
 
 

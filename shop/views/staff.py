@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -78,7 +79,7 @@ def staff_product_create(request):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"“{product.name}” was created.")
+            messages.success(request, _("“{name}” was created.").format(name=product.name))
             return redirect("shop:staff_product_edit", pk=product.pk)
     return render(request, "shop/staff/product_form.html", {"form": form, "product": None})
 
@@ -94,7 +95,7 @@ def staff_product_edit(request, pk: int):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"“{product.name}” was saved.")
+            messages.success(request, _("“{name}” was saved.").format(name=product.name))
             return redirect("shop:staff_product_edit", pk=product.pk)
     return render(request, "shop/staff/product_form.html", {"form": form, "product": product})
 
@@ -132,7 +133,7 @@ def _category_form(request, *, category):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Category “{saved.name}” was saved.")
+            messages.success(request, _("Category “{name}” was saved.").format(name=saved.name))
             return redirect("shop:staff_categories")
     return render(request, "shop/staff/category_form.html", {"form": form, "category": category})
 
@@ -186,12 +187,19 @@ def staff_stock_adjust(request):
             _apply_errors(form, error)
         else:
             if movement is None:
-                messages.info(request, f"“{product.name}” has {product.stock} on hand already.")
+                messages.info(
+                    request,
+                    _("“{name}” has {stock} on hand already.").format(
+                        name=product.name, stock=product.stock
+                    ),
+                )
             else:
                 change = f"{movement.quantity:+d}"
                 messages.success(
                     request,
-                    f"“{product.name}” now has {movement.stock_after} on hand ({change}).",
+                    _("“{name}” now has {stock} on hand ({change}).").format(
+                        name=product.name, stock=movement.stock_after, change=change
+                    ),
                 )
             return redirect(reverse("shop:staff_stock") + f"?product={product.pk}")
     elif form.cleaned_data.get("product"):
