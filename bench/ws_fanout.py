@@ -2,7 +2,9 @@
 
 N WebSocket clients follow one order (`/ws/orders/<number>/`). The script publishes M
 timestamped updates to the order's group at a fixed rate, straight through the channel layer
-(as `dashboards.broadcast` does), and every client records `receive time - sent_at`.
+(as `dashboards.broadcast` does: the panel's HTML fragment, here with a leading comment that
+carries the run, the sequence number and `sent_at`), and every client records
+`receive time - sent_at`.
 Prints, per N: deliveries expected/received, delivered %, p50/p95/max latency, and the CPU
 used by daphne and by this process while publishing. Not a test.
 
@@ -13,7 +15,7 @@ used by daphne and by this process while publishing. Not a test.
 Needs PostgreSQL (daphne runs in another process and shares the database; the database is
 created and migrated if missing) and Redis. A fresh daphne serves each N.
 Target on the project's 2-core machines: p95 <= 100 ms at N=100 and 10 messages/s, 100%
-delivered. The clients run in this one process: at large N their own JSON decoding and
+delivered. The clients run in this one process: at large N their own message parsing and
 scheduling are part of the measured latency, and they share the CPU with daphne.
 """
 
@@ -22,9 +24,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import math
 import os
+import re
 import resource
 import signal
 import socket
@@ -43,6 +45,7 @@ ORIGIN = "http://127.0.0.1"
 ORDER_NUMBER = "BENCH-WS-000001"
 CUSTOMER_EMAIL = "bench-ws@example.com"
 HANDSHAKES_AT_ONCE = 25  # daphne's listen backlog is 50
+MARK = re.compile(r"^<!-- bench (\w+) (\d+) ([\d.]+) -->")
 
 
 def fail(message: str) -> None:
@@ -90,18 +93,22 @@ def django_setup() -> None:
     import django
 
     django.setup()
+    from channels.layers import get_channel_layer
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
     from django.conf import settings
 
     backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if "redis" not in backend.lower():
+    # The project's layers wrap channels_redis under their own names (project.core.layers).
+    if not isinstance(get_channel_layer(), (RedisChannelLayer, RedisPubSubChannelLayer)):
         fail(f"the channel layer is {backend}, not Redis: check REDIS_URL and the settings")
 
 
 def bench_order():
-    """The bench customer, their token and the order's snapshot (created on first run)."""
+    """The bench customer, their token and the order's update message (created on first run)."""
     from django.core.management import call_command
 
-    from dashboards.live import order_snapshot
+    from dashboards.live import order_update_event
     from project.accounts.models import User
     from project.accounts.tokens import ws_token_for
     from shop.models import Order
@@ -124,7 +131,7 @@ def bench_order():
     )
     if order.user_id != customer.pk:
         fail(f"order {ORDER_NUMBER} exists and belongs to someone else")
-    return ws_token_for(customer), order_snapshot(order)
+    return ws_token_for(customer), order_update_event(order)
 
 
 def raise_open_file_limit(clients: int) -> None:
@@ -221,8 +228,8 @@ async def follow(url: str, client: Client, run: str, gate: asyncio.Semaphore, st
         async with gate:
             ws = await connect(url, additional_headers={"Origin": ORIGIN}, open_timeout=30)
         async with ws:
-            first = json.loads(await asyncio.wait_for(ws.recv(), 30))
-            if first.get("type") != "order":
+            first = await asyncio.wait_for(ws.recv(), 30)
+            if 'id="order-progress"' not in first:
                 raise RuntimeError(f"unexpected first message {first!r}")
             client.ready.set()
             receiving = asyncio.ensure_future(_receive(ws, client, run))
@@ -239,17 +246,17 @@ async def follow(url: str, client: Client, run: str, gate: asyncio.Semaphore, st
 async def _receive(ws, client: Client, run: str) -> None:
     async for raw in ws:
         now = time.time()
-        message = json.loads(raw)
-        if message.get("bench") != run:
+        mark = MARK.match(raw)
+        if mark is None or mark[1] != run:
             continue
-        seq = message["seq"]
+        seq = int(mark[2])
         if not client.received[seq]:
             client.received[seq] = True
-            client.latencies.append((now - message["sent_at"]) * 1000)
+            client.latencies.append((now - float(mark[3])) * 1000)
 
 
 async def one_round(
-    address: str, daphne_pid: int, token: str, snapshot: dict, clients: int, args
+    address: str, daphne_pid: int, token: str, update: dict, clients: int, args
 ) -> dict:
     from channels.layers import get_channel_layer
 
@@ -277,10 +284,8 @@ async def one_round(
         delay = first_send + seq * interval - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        message = {**snapshot, "bench": run, "seq": seq, "sent_at": time.time()}
-        await layer.group_send(
-            order_group(ORDER_NUMBER), {"type": "order.update", "snapshot": message}
-        )
+        html = f"<!-- bench {run} {seq} {time.time():.6f} -->{update['html']}"
+        await layer.group_send(order_group(ORDER_NUMBER), {**update, "html": html})
     send_seconds = loop.time() - first_send
 
     expected = clients * total
@@ -346,7 +351,7 @@ def main() -> None:
     check_environment()
     database_ensure(os.environ["DATABASE_URL"])
     django_setup()
-    token, snapshot = bench_order()
+    token, update = bench_order()
     from django.db import connection
 
     connection.close()  # the rounds need no database here; daphne has its own
@@ -369,7 +374,7 @@ def main() -> None:
     results = []
     for clients in counts:
         with daphne() as (address, pid):
-            result = asyncio.run(one_round(address, pid, token, snapshot, clients, args))
+            result = asyncio.run(one_round(address, pid, token, update, clients, args))
         results.append(result)
         print(
             f"{result['clients']:>7} {result['connected']:>5} {result['connect_s']:>6.1f} "

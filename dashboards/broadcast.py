@@ -1,6 +1,7 @@
 """Pushes order changes to everyone following the order. Services call it after commit
-(directly, or through the shop's `order_status_changed` signal); it is the only place that
-does `group_send` for orders."""
+(directly, or through the shop's `order_status_changed` signal); a kind whose progress or
+assignee changes calls `order_broadcast` after its commit too. It is the only place that
+does `group_send` for orders: one rendered fragment per change, sent to every follower."""
 
 import logging
 
@@ -9,20 +10,18 @@ from channels.layers import get_channel_layer
 
 from shop.models import Order
 
-from .live import order_group, order_snapshot
+from .live import order_group, order_update_event
 
 logger = logging.getLogger("tessera.dashboards")
 
 
 def order_broadcast(*, order_id: int) -> None:
-    order = Order.objects.filter(pk=order_id).first()
+    order = Order.objects.prefetch_related("lines").filter(pk=order_id).first()
     layer = get_channel_layer()
     if order is None or layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            order_group(order.number), {"type": "order.update", "snapshot": order_snapshot(order)}
-        )
+        async_to_sync(layer.group_send)(order_group(order.number), order_update_event(order))
     except Exception:  # a channel-layer outage must not break the change that caused it
         logger.exception("order broadcast failed", extra={"order": order.number})
 

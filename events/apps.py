@@ -7,10 +7,8 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from shop.kinds import kind_register
-        from shop.signals import order_paid
 
         from .kinds import TicketKind
-        from .services import emails
+        from .services import emails  # noqa: F401 - registers the tickets e-mail handler
 
         kind_register(TicketKind())
-        order_paid.connect(emails.tickets_email_on_paid, dispatch_uid="events_tickets_email")

@@ -6,17 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from shop.kinds import CustomerCap, LineKind, NotAvailable, Offer
-from shop.services.checkout import CheckoutError
-from shop.services.orders import LatePaymentRejected
-
-
-class EventCanceled(LatePaymentRejected, CheckoutError):
-    """An order is being paid for tickets of an event that was canceled meanwhile.
-
-    A LatePaymentRejected, so a gateway callback keeps the money as an unapplied payment,
-    flags the order and refunds it; a CheckoutError, so a zero-total order (free
-    registration) fails at checkout with this message for the user."""
+from shop.kinds import CustomerCap, FulfilRefused, LineKind, NotAvailable, Offer
 
 
 class TicketKind(LineKind):
@@ -103,11 +93,14 @@ class TicketKind(LineKind):
             ticket_release(ticket_type_id=type_id, quantity=quantity)
 
     def fulfil(self, *, order_line) -> None:
-        """Issue the line's tickets, unless the event was canceled: a checkout that read the
-        offers before `event_cancel` committed can create an order the unpaid-order sweep
-        did not see. Lock: the event row (`select_for_update`), so this waits for a cancel
-        in progress and sees its result."""
+        """Issue the line's tickets and queue "Your tickets" (in this, the paying
+        transaction: a crash after commit cannot lose it), unless the event was canceled:
+        a checkout that read the offers before `event_cancel` committed can create an order
+        the unpaid-order sweep did not see; FulfilRefused then keeps the money as unapplied
+        and refunds it (a free registration fails with the message). Lock: the event row
+        (`select_for_update`), so this waits for a cancel in progress and sees its result."""
         from .models import Event, TicketType
+        from .services.emails import tickets_email_queue
         from .services.tickets import ticket_type_id, tickets_issue
 
         type_id = ticket_type_id(order_line.ref)
@@ -125,8 +118,9 @@ class TicketKind(LineKind):
             else None
         )
         if status == Event.Status.CANCELED:
-            raise EventCanceled("The event was canceled.")
-        tickets_issue(order_line=order_line)
+            raise FulfilRefused("The event was canceled.")
+        if tickets_issue(order_line=order_line):
+            tickets_email_queue(order=order_line.order)
 
     def refund(self, *, order_line, quantity: int, actor=None) -> None:
         from .services.tickets import tickets_refund

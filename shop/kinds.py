@@ -13,13 +13,20 @@ Contract, per kind:
 - `offers(refs, *, buyer=None)`: what each ref sells for right now (title, price,
   availability, ...), possibly per buyer (a missing ref is not sellable to that buyer).
   One call per kind per page, so list pages keep a constant number of queries.
-- `parts(ref, quantity)` (optional): a composite kind returns the `Part`s one line needs;
-  the core's reservation module holds, releases and refunds them, not the kind. `None`
-  (the default) means the line is its own single part.
+- `parts(ref, quantity)` (optional): a composite kind returns the `Part`s `quantity` units
+  need (linear in `quantity`; parts may be composite again). The core's reservation module
+  (`shop.services.reservations`) holds, releases, sells and restocks them, not the kind:
+  the parts' kinds get `fulfil`/`refund` with a `PartLine` (the composite line's order, pk
+  and data, the part's kind, ref and quantity). `None` (the default) means the line is its
+  own single part.
 - `hold(ref, quantity)`: reserve `quantity` atomically or raise `NotAvailable`.
-  Implementations use a conditional UPDATE or `select_for_update`; state the lock.
+  Implementations use a conditional UPDATE or `select_for_update`; state the lock. Only
+  the core's reservation module calls it (never another kind), inside a savepoint, with
+  every part of the operation in one (kind, ref) order. `holds_unlocked()` is the
+  race-control tests' switch to a read-check-write without the lock.
 - `release(ref, quantity)`: give a hold (or an unpaid order's reservation) back.
-- `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...). Raise
+- `fulfil(order_line)`: the order was paid (issue tickets, create jobs, ...). The core
+  calls it once per line (it records that on the line) inside the paying transaction. Raise
   `FulfilRefused` when the line can no longer be delivered: the payment is kept as
   unapplied and refunded. Side effects that must survive a crash (e.g. the "Your tickets"
   e-mail) are written here, in the paying transaction (outbox), not after commit.
@@ -175,6 +182,16 @@ class LineKind:
         return {}
 
 
+def holds_unlocked() -> bool:
+    """True only while a race-control test sets `settings.TEST_HOLDS_UNLOCKED`: the kinds'
+    holds then read, check and write without their lock (the conditional UPDATE), so the
+    test can run the real checkout path and show the oversell the lock prevents. Nothing
+    outside the tests sets it."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "TEST_HOLDS_UNLOCKED", False))
+
+
 _registry: dict[str, LineKind] = {}
 
 
@@ -187,6 +204,11 @@ def kind_register(kind: LineKind) -> LineKind:
 
 def kind_unregister(code: str) -> None:
     _registry.pop(code, None)
+
+
+def kinds_registered() -> list[str]:
+    """The codes of every registered kind, sorted."""
+    return sorted(_registry)
 
 
 def kind_get(code: str) -> LineKind:

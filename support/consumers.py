@@ -15,8 +15,10 @@
   `{"message": "Connection closed due to inactivity.", "user": "system"}` and is closed
   (1000). Channel-layer trouble closes with 1013, which browsers retry.
 
-`/ws/support-queue/` (staff only) sends `{"type": "queue_changed"}` whenever the queue may
-have changed; the queue page reloads its lists.
+`/ws/support-queue/` (support staff; others are refused by the rule of
+`project.accounts.access`: 4003 signed out or for another back-office role, 4404 for
+customers) sends `{"type": "queue_changed"}` whenever the queue may have changed; the queue
+page reloads its lists.
 """
 
 import asyncio
@@ -27,6 +29,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from project.accounts.access import socket_access
+from project.accounts.roles import Perm
 from project.core.websocket import JsonFramesMixin
 
 from . import services
@@ -66,10 +70,9 @@ class SupportConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocketCons
     # --- life cycle ----------------------------------------------------------------------
 
     async def connect(self):
-        self.user = self.scope.get("user")
-        if self.user is None or not self.user.is_authenticated:
-            await self.close(code=CLOSE_REFUSED)
+        if not await socket_access(self):
             return
+        self.user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
         try:
             self.participation = await database_sync_to_async(services.room_join)(
@@ -234,12 +237,7 @@ class SupportQueueConsumer(HtmlSafeJsonMixin, JsonFramesMixin, AsyncJsonWebsocke
     joined = False
 
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_REFUSED)
-            return
-        if not await database_sync_to_async(services.is_support_staff)(user):
-            await self.close(code=CLOSE_REFUSED)
+        if not await socket_access(self, Perm.SUPPORT_ANSWER):
             return
         try:
             await self.channel_layer.group_add(QUEUE_GROUP, self.channel_name)

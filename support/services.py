@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from project.accounts.roles import Role, user_has_role
+from project.accounts.roles import Perm
 from project.core.audit import audit_log
 from project.core.mail import email_message
 from project.core.outbox import email_enqueue
@@ -49,12 +49,13 @@ class SupportRefused(SupportError):
 
 
 def is_support_staff(user) -> bool:
-    return any(user_has_role(user, role) for role in (Role.STAFF, Role.MANAGER, Role.ADMIN))
+    """Takes and answers rooms (staff, managers, admins: the roles' permission)."""
+    return user.is_authenticated and user.has_perm(Perm.SUPPORT_ANSWER)
 
 
 def can_hand_off(user) -> bool:
     """Managers (and admins) hand rooms over and may watch any room."""
-    return user_has_role(user, Role.MANAGER) or user_has_role(user, Role.ADMIN)
+    return user.is_authenticated and user.has_perm(Perm.SUPPORT_SUPERVISE)
 
 
 @dataclass(frozen=True)

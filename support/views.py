@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
+from project.accounts.access import access_required
+from project.accounts.roles import Perm
 from shop.models import Order
 
 from . import selectors, services
@@ -28,11 +30,6 @@ def _room_or_404(request, slug) -> Room:
     if room.customer_id != request.user.pk and not services.is_support_staff(request.user):
         raise Http404("No such conversation.")
     return room
-
-
-def _staff_or_403(request):
-    if not services.is_support_staff(request.user):
-        raise PermissionDenied("The support queue is for staff.")
 
 
 def _redirect(request, url):
@@ -92,11 +89,10 @@ def room_detail(request, slug):
     return _render_room(request, _room_or_404(request, slug))
 
 
-@login_required
+@access_required(Perm.SUPPORT_ANSWER)
 @require_POST
 def room_take(request, slug):
     room = _room_or_404(request, slug)
-    _staff_or_403(request)
     try:
         services.room_assign(room=room, staff=request.user)
     except services.SupportError as exc:
@@ -105,12 +101,10 @@ def room_take(request, slug):
     return _redirect(request, room.get_absolute_url())
 
 
-@login_required
+@access_required(Perm.SUPPORT_SUPERVISE)
 @require_POST
 def room_handoff(request, slug):
     room = _room_or_404(request, slug)
-    if not services.can_hand_off(request.user):
-        raise PermissionDenied("Only managers hand conversations over.")
     form = HandOffForm(request.POST, room=room)
     if form.is_valid():
         try:
@@ -141,9 +135,8 @@ def room_close(request, slug):
     return redirect(room)
 
 
-@login_required
+@access_required(Perm.SUPPORT_ANSWER)
 def queue(request):
-    _staff_or_403(request)
     unassigned = Paginator(selectors.queue_unassigned(), 25).get_page(request.GET.get("page"))
     others = None
     if services.can_hand_off(request.user):

@@ -1,13 +1,14 @@
-"""Template filters for the live order panel: its first render and every refresh show the
-same progress the socket's snapshot reports."""
+"""`{% order_live order as live %}`: the live order panel's content for its first render,
+the same `order_live` the socket's fragments are rendered from."""
 
 from django import template
 
-from dashboards.live import STATUS_PROGRESS
+from dashboards.live import OrderLive
+from dashboards.live import order_live as _order_live
 
 register = template.Library()
 
 
-@register.filter
-def order_progress(order) -> int:
-    return STATUS_PROGRESS.get(order.status, 0)
+@register.simple_tag
+def order_live(order) -> OrderLive:
+    return _order_live(order)

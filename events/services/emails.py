@@ -1,8 +1,9 @@
 """E-mails about tickets, all through the outbox:
 
-- "Your tickets": queued when the shop announces a paid order (`shop.signals.order_paid`)
-  that holds tickets; built when sent, with one PDF ticket per attendee attached, so no
-  PDF is rendered while a request or the payment transaction waits. For a free
+- "Your tickets": queued by the ticket kind's `fulfil`, in the transaction that pays the
+  order (so it cannot be lost between commit and a receiver); built when sent, with one
+  PDF ticket per attendee attached, so no PDF is rendered while a request or the payment
+  transaction waits. For a free
   registration (a zero-total order) it is "You are registered", and the shop sends no
   payment e-mail (the ticket kind `confirms_free_orders`).
 - "Event canceled": one per buyer, queued by `event_cancel` with the refund.
@@ -14,7 +15,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 
 from project.core.mail import email_message
@@ -25,12 +26,22 @@ logger = logging.getLogger("tessera.events")
 TICKETS_EMAIL = "events_tickets_email"
 
 
-def tickets_email_on_paid(sender, order, **kwargs) -> None:
-    """`order_paid` receiver (sent after commit): queue "Your tickets" for ticket orders."""
-    if not order.lines.filter(kind="ticket").exists():
-        return
-    with transaction.atomic():
-        outbox_enqueue(kind=TICKETS_EMAIL, payload={"order": order.pk})
+def tickets_email_queue(*, order) -> None:
+    """Queue "Your tickets" for a paid order, once: when the last of its ticket lines got
+    its tickets. Called by the ticket kind's `fulfil`, inside the paying transaction, so
+    the outbox row commits with the payment; the e-mail is built when sent."""
+    from events.models import Attendee
+
+    lines = list(order.lines.filter(kind="ticket").values_list("pk", "quantity"))
+    issued = dict(
+        Attendee.objects.filter(order_line__order=order)
+        .values("order_line")
+        .annotate(n=Count("pk"))
+        .values_list("order_line", "n")
+    )
+    if any(issued.get(pk, 0) < quantity for pk, quantity in lines):
+        return  # a later ticket line of this order queues it
+    outbox_enqueue(kind=TICKETS_EMAIL, payload={"order": order.pk})
 
 
 def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:

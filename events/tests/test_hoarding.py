@@ -5,12 +5,11 @@ guests' small holds. The race for the cap runs on PostgreSQL with a control."""
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +22,7 @@ from shop.models import Cart, CartLine, OrderLine
 from shop.services.cart import CartError, cart_add
 from shop.services.checkout import CheckoutError
 from shop.tests.kinds import order_for as shop_order_for
+from tests.concurrency import run_together
 
 from .factories import EventFactory, TicketTypeFactory, free_ticket_type, order_for, user_cart
 
@@ -183,30 +183,6 @@ def test_checkout_checks_the_cap_again():
 # --- the race for the cap, on PostgreSQL ----------------------------------------------------
 
 RACERS = 20
-DB_SLOTS = 20  # each thread holds one connection; the other race tests use 30-40
-
-
-def run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    slots = threading.BoundedSemaphore(DB_SLOTS)
-    results: list = [None] * count
-
-    def target(i):
-        barrier.wait()
-        with slots:
-            try:
-                results[i] = work(i)
-            except Exception as exc:  # noqa: BLE001 - reported by the test
-                results[i] = exc
-            finally:
-                connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def register_retrying(*, user, ticket_type, quantity: int) -> str:
@@ -245,7 +221,9 @@ def test_20_simultaneous_registrations_of_one_customer_stay_within_the_cap():
     user = UserFactory(verified=True)
 
     results = run_together(
-        RACERS, lambda i: register_retrying(user=user, ticket_type=ticket_type, quantity=2)
+        RACERS,
+        lambda i: register_retrying(user=user, ticket_type=ticket_type, quantity=2),
+        slots=RACERS,
     )
 
     assert [r for r in results if isinstance(r, Exception)] == []
@@ -261,7 +239,7 @@ def test_control_without_the_customer_lock_the_cap_is_overrun():
     customer = UserFactory(verified=True)
 
     results = run_together(
-        RACERS, lambda i: naive_register(customer=customer, ticket_type=ticket_type)
+        RACERS, lambda i: naive_register(customer=customer, ticket_type=ticket_type), slots=RACERS
     )
 
     assert [r for r in results if isinstance(r, Exception)] == []

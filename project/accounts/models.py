@@ -1,4 +1,4 @@
-"""The user (e-mail login), saved shipping addresses."""
+"""The user (e-mail login) with the back-office permissions, saved shipping addresses."""
 
 import secrets
 
@@ -62,6 +62,18 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        # What the site's staff, manager and booster pages check (`roles.Perm`, through
+        # `project.accounts.access`); role groups carry them. None opens the Django admin.
+        permissions = [
+            ("catalog_change", "Edit products, categories and stock on the staff pages"),
+            ("orders_view", "See every order, its invoice and credit notes, follow it live"),
+            ("orders_change", "Change an order's status, refund it, retry a refund"),
+            ("support_answer", "Take and answer support conversations from the queue"),
+            ("support_supervise", "Hand support conversations over and watch any of them"),
+            ("dashboard_staff", "Open the staff dashboard"),
+            ("dashboard_manager", "Open the manager dashboard"),
+            ("dashboard_booster", "Open the booster dashboard"),
+        ]
 
     def __str__(self):
         return self.email

@@ -1,9 +1,12 @@
 """Roles are Django groups with permissions. A person may hold several; the session keeps
-the active one, which chooses the dashboard.
+the active one, which chooses the dashboard. What a person may open does not depend on the
+active role: it is every permission of every role they hold (`project.accounts.access`).
 
 Later apps add their permissions to ROLE_PERMISSIONS; `roles_sync` (run after every
 migrate) creates the groups and grants whatever permissions exist.
 """
+
+from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission
 from django.db import models
@@ -21,15 +24,38 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-# "app_label.codename" per role; permissions of apps not yet installed are skipped. These
-# are what each role may do in the Django admin (the site's own pages check roles, not
-# these). Least privilege: staff keep the catalog (not its ledger), managers read the
-# audit log, organizers work in their organization's scoped pages and get nothing in the
-# unscoped admin. Customer records, support chats, orders and payments are read on the
-# site's staff pages, which show what the job needs; in the admin they are superusers'.
+class Perm(StrEnum):
+    """What the site's staff, manager and booster pages and sockets require: custom
+    permissions declared on the user model (`User.Meta.permissions`), so none of them opens
+    anything in the Django admin. Pages check them through `project.accounts.access`,
+    never a role name."""
+
+    CATALOG_CHANGE = "accounts.catalog_change"
+    ORDERS_VIEW = "accounts.orders_view"
+    ORDERS_CHANGE = "accounts.orders_change"
+    SUPPORT_ANSWER = "accounts.support_answer"
+    SUPPORT_SUPERVISE = "accounts.support_supervise"
+    DASHBOARD_STAFF = "accounts.dashboard_staff"
+    DASHBOARD_MANAGER = "accounts.dashboard_manager"
+    DASHBOARD_BOOSTER = "accounts.dashboard_booster"
+
+
+# "app_label.codename" per role; permissions of apps not yet installed are skipped. Two
+# sorts: the `Perm` ones open the site's own staff pages; the model ones are what the role
+# may do in the Django admin. Least privilege: staff keep the catalog (not its ledger) in
+# the admin and work orders and the support queue on the site; managers see orders (they
+# do not change or refund them), supervise support and read the audit log; organizers work
+# in their organization's scoped pages and get nothing here. Customer records, support
+# chats, orders and payments are read on the site's staff pages, which show what the job
+# needs; in the admin they are superusers'. Superusers hold every permission.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CUSTOMER: [],
     Role.STAFF: [
+        Perm.CATALOG_CHANGE,
+        Perm.ORDERS_VIEW,
+        Perm.ORDERS_CHANGE,
+        Perm.SUPPORT_ANSWER,
+        Perm.DASHBOARD_STAFF,
         # The product form's organization autocomplete needs to read organizations.
         "organizations.view_organization",
         "shop.view_category",
@@ -42,11 +68,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # the site's stock page, not in the admin.
     ],
     Role.MANAGER: [
+        Perm.ORDERS_VIEW,
+        Perm.SUPPORT_ANSWER,
+        Perm.SUPPORT_SUPERVISE,
+        Perm.DASHBOARD_MANAGER,
         "core.view_auditentry",
     ],
-    Role.BOOSTER: [],
+    Role.BOOSTER: [Perm.DASHBOARD_BOOSTER],
     Role.ORGANIZER: [],
-    Role.ADMIN: [],
+    # Every site page, none of the admin's models: those need a superuser.
+    Role.ADMIN: list(Perm),
 }
 
 # Roles that sign in to the Django admin.

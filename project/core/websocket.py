@@ -21,6 +21,8 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import OriginValidator, WebsocketDenier
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
 
 from .layers import OUTAGE_ERRORS
 
@@ -180,6 +182,17 @@ def _mfa_missing(user) -> bool:
     from project.accounts.mfa import mfa_has_totp, mfa_required
 
     return user is not None and mfa_required(user) and not mfa_has_totp(user)
+
+
+def scope_language(scope) -> str:
+    """The language a page would be rendered in for this handshake: Django's rule (the
+    language cookie, then Accept-Language, then LANGUAGE_CODE) over the socket's scope."""
+    request = HttpRequest()
+    request.COOKIES = scope.get("cookies") or {}
+    accept = dict(scope.get("headers") or []).get(b"accept-language")
+    if accept:
+        request.META["HTTP_ACCEPT_LANGUAGE"] = accept.decode("latin1")
+    return translation.get_language_from_request(request)
 
 
 def websocket_stack(inner):

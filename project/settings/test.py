@@ -15,3 +15,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 # django-simple-captcha accepts "PASSED" as the answer to any CAPTCHA.
 CAPTCHA_TEST_MODE = True
+
+# A composite cart-line kind that lives only in the tests (shop contract tests).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.bundles"]  # noqa: F405

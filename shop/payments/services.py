@@ -173,7 +173,8 @@ def _flag_unrefunded(*, payment_pk: int, error: str) -> None:
 
 
 def _confirm(*, provider_code: str, callback) -> ConfirmResult:
-    from shop.services.orders import AlreadyPaid, InvalidTransition, LatePaymentRejected, order_pay
+    from shop.kinds import FulfilRefused
+    from shop.services.orders import AlreadyPaid, InvalidTransition, order_pay
 
     found = (
         Payment.objects.filter(reference=callback.reference, provider=provider_code)
@@ -216,7 +217,7 @@ def _confirm(*, provider_code: str, callback) -> ConfirmResult:
             try:
                 with transaction.atomic():  # a refused payment leaves nothing of order_pay
                     order_pay(order=order, payment=payment)
-            except (LatePaymentRejected, AlreadyPaid, InvalidTransition) as exc:
+            except (FulfilRefused, AlreadyPaid, InvalidTransition) as exc:
                 order.refresh_from_db()
                 payment.status = Payment.Status.UNAPPLIED
                 order.needs_attention = (

@@ -95,8 +95,9 @@ class CartSummary:
         return not self.items
 
 
-def offers_for_lines(lines) -> dict[tuple[str, str], Offer]:
-    """The current offer of every (kind, ref) in `lines`: one `offers()` call per kind."""
+def offers_for_lines(lines, *, buyer=None) -> dict[tuple[str, str], Offer]:
+    """The current offer of every (kind, ref) in `lines` to `buyer` (a user, or None for a
+    guest): one `offers()` call per kind."""
     refs_by_kind: dict[str, list[str]] = defaultdict(list)
     for line in lines:
         refs_by_kind[line.kind].append(line.ref)
@@ -106,7 +107,7 @@ def offers_for_lines(lines) -> dict[tuple[str, str], Offer]:
             kind = kind_get(code)
         except LookupError:
             continue
-        for ref, offer in kind.offers(sorted(set(refs))).items():
+        for ref, offer in kind.offers(sorted(set(refs)), buyer=buyer).items():
             found[(code, ref)] = offer
     return found
 
@@ -118,12 +119,13 @@ def _kind_or_none(code: str) -> LineKind | None:
         return None
 
 
-def cart_totals(cart: Cart | None) -> CartSummary:
-    """The cart's lines with their offers, and the totals."""
+def cart_totals(cart: Cart | None, *, buyer=None) -> CartSummary:
+    """The cart's lines with their offers to `buyer` (the visitor: a user, or None for a
+    guest), and the totals."""
     if cart is None or cart.pk is None:
         return CartSummary(cart=cart)
     lines = list(cart.lines.all())
-    offers = offers_for_lines(lines)
+    offers = offers_for_lines(lines, buyer=buyer)
     items = [
         CartItem(line=line, offer=offers.get((line.kind, line.ref)), kind=_kind_or_none(line.kind))
         for line in lines

@@ -77,3 +77,12 @@ def product_low_stock() -> QuerySet[Product]:
         .select_related("category", "organization")
         .order_by("available_now", "name")
     )
+
+
+def stock_live(*, product_ids) -> dict[int, tuple[int, int]]:
+    """(available, low-stock threshold) by product id, read now: the figures the cached
+    catalog fragments leave out. One query."""
+    rows = Product.objects.filter(pk__in=set(product_ids)).values_list(
+        "pk", "stock", "reserved", "low_stock_threshold"
+    )
+    return {pk: (max(stock - reserved, 0), threshold) for pk, stock, reserved, threshold in rows}

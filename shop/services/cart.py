@@ -20,7 +20,8 @@ line, a change cannot race checkout, and `hold_expire_overdue` (which skips lock
 cannot give back a hold a request is working on. A user has one active cart, and every path
 that adds to what a customer holds (add, quantity change, merge, checkout, free
 registration) locks it before counting, so the per-customer caps are checked and taken in
-one step per customer. The kinds lock their own stock rows.
+one step per customer. Holds and releases go through `reservations` (a line's parts, in
+the global (kind, ref) order, all or nothing); the kinds lock their own stock rows.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from shop.kinds import LineKind, NotAvailable, kind_get
+from shop.kinds import LineKind, kind_get
 from shop.models import Cart, CartLine, OrderLine
 from shop.selectors.cart import SESSION_CART_KEY, cart_totals, offers_for_lines
+
+from .reservations import Item, PartsNotAvailable, line_parts, parts_hold, parts_release
 
 logger = logging.getLogger("tessera.shop")
 
@@ -52,6 +55,7 @@ __all__ = [
     "cart_totals",
     "hold_expire_overdue",
     "reservations_expire_due",
+    "reservations_expire_due_for",
 ]
 
 
@@ -148,31 +152,35 @@ def _take(kind: LineKind, line: CartLine, want: int, *, user, title: str) -> boo
     and checkout takes the units then if they are still free. Returns whether it holds."""
     if _hold_ended(line):
         if line.held_quantity:
-            kind.release(ref=line.ref, quantity=line.held_quantity, reason="hold ceiling reached")
+            _release(line, line.held_quantity, reason="hold ceiling reached")
         line.held_quantity = 0
         line.hold_expires_at = None
         return False
     if line.held_quantity and line.hold_expires_at and line.hold_expires_at <= timezone.now():
         # An expired hold is not renewed as it is: its units go back, and are taken again
         # only if they are still free.
-        kind.release(ref=line.ref, quantity=line.held_quantity, reason="hold expired")
+        _release(line, line.held_quantity, reason="hold expired")
         line.held_quantity = 0
     delta = want - line.held_quantity
     if delta > 0:
         try:
-            kind.hold(ref=line.ref, quantity=delta, user=user)
-        except NotAvailable as exc:
+            parts_hold([Item(line.kind, line.ref, delta)], user=user)
+        except PartsNotAvailable as exc:
             can_have = line.held_quantity + exc.available
             if can_have <= 0:
                 raise CartError(f"{title} is sold out.") from None
             raise CartError(f"Only {can_have} of {title} can be in your cart right now.") from None
     elif delta < 0:
-        kind.release(ref=line.ref, quantity=-delta, reason="cart quantity lowered")
+        _release(line, -delta, reason="cart quantity lowered")
     line.held_quantity = want
     if line.hold_started_at is None:
         line.hold_started_at = timezone.now()
     line.hold_expires_at = _hold_until(line, user)
     return True
+
+
+def _release(line, quantity: int, *, reason: str) -> None:
+    parts_release([Item(line.kind, line.ref, quantity)], reason=reason)
 
 
 # --- hoarding limits -----------------------------------------------------------------------
@@ -267,8 +275,8 @@ def cart_add(*, cart: Cart, kind: str, ref: str, quantity, user=None) -> CartLin
     if not ref or len(ref) > 64:
         raise CartError("That item does not exist.")
     if line_kind.holds:
-        reservations_expire_due(kind=kind, refs=[ref])
-    offer = line_kind.offer(ref)
+        reservations_expire_due_for([(kind, ref)])
+    offer = line_kind.offer(ref, buyer=user if _is_customer(user) else None)
     if offer is None:
         raise CartError("That item is not on sale any more.")
 
@@ -323,13 +331,13 @@ def cart_line_set_quantity(*, line: CartLine, quantity, user=None) -> CartLine |
     wanted = _check_quantity(wanted)
     line_kind = _kind(line.kind)
     if line_kind.holds:
-        reservations_expire_due(kind=line.kind, refs=[line.ref])
+        reservations_expire_due_for([(line.kind, line.ref)])
     with transaction.atomic():
         cart = _lock_active_cart(line.cart_id)
         line = CartLine.objects.select_for_update().filter(pk=line.pk).first()
         if line is None:
             raise CartError("That item is no longer in your cart.")
-        offer = line_kind.offer(line.ref)
+        offer = line_kind.offer(line.ref, buyer=user if _is_customer(user) else None)
         if offer is None:
             raise CartError("That item is not on sale any more; remove it from your cart.")
         if offer.max_per_order is not None and wanted > offer.max_per_order:
@@ -353,9 +361,7 @@ def cart_line_remove(*, line: CartLine) -> None:
         if line is None:
             return
         if line.held_quantity:
-            _kind(line.kind).release(
-                ref=line.ref, quantity=line.held_quantity, reason="removed from cart"
-            )
+            _release(line, line.held_quantity, reason="removed from cart")
         line.delete()
 
 
@@ -455,7 +461,7 @@ def cart_merge(*, guest_cart: Cart, user_cart: Cart | None = None, user=None) ->
             "",
         )
         guest_lines = list(guest_cart.lines.select_for_update())
-        offers = offers_for_lines(guest_lines + list(existing.values()))
+        offers = offers_for_lines(guest_lines + list(existing.values()), buyer=user)
         for guest in sorted(guest_lines, key=lambda line: (line.kind, line.ref)):
             messages.extend(_merge_line(guest, existing, user_cart, offers, currency, user))
             if not currency:
@@ -475,11 +481,11 @@ def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]
         line_kind = None
     if offer is None or line_kind is None:
         if guest.held_quantity and line_kind is not None:
-            line_kind.release(ref=guest.ref, quantity=guest.held_quantity, reason="cart merge")
+            _release(guest, guest.held_quantity, reason="cart merge")
         return [f"{title} is no longer on sale and was not added to your cart."]
     if currency and offer.currency != currency:
         if guest.held_quantity:
-            line_kind.release(ref=guest.ref, quantity=guest.held_quantity, reason="cart merge")
+            _release(guest, guest.held_quantity, reason="cart merge")
         return [
             f"{title} is priced in {offer.currency} and your cart in {currency}; it was not added."
         ]
@@ -500,19 +506,21 @@ def _merge_line(guest, existing, user_cart, offers, currency, user) -> list[str]
     if line_kind.holds:
         target = min(wanted, cap)
         if held > target:
-            line_kind.release(ref=guest.ref, quantity=held - target, reason="cart merge")
+            _release(guest, held - target, reason="cart merge")
             held = target
         if target > held:
+            # Each attempt is all-or-nothing (a savepoint): a refused composite line leaves
+            # none of its parts reserved.
             try:
-                line_kind.hold(ref=guest.ref, quantity=target - held, user=user)
+                parts_hold([Item(guest.kind, guest.ref, target - held)], user=user)
                 held = target
-            except NotAvailable as exc:
+            except PartsNotAvailable as exc:
                 extra = max(0, min(exc.available, target - held))
                 if extra:
                     try:
-                        line_kind.hold(ref=guest.ref, quantity=extra, user=user)
+                        parts_hold([Item(guest.kind, guest.ref, extra)], user=user)
                         held += extra
-                    except NotAvailable:
+                    except PartsNotAvailable:
                         pass
         final = held
     else:
@@ -574,11 +582,11 @@ def hold_expire_overdue(*, kind: str | None = None, refs=None) -> int:
             if line is None:
                 continue
             try:
-                line_kind = kind_get(line.kind)
+                kind_get(line.kind)
             except LookupError:
                 logger.warning("hold of unknown kind %s left as is", line.kind)
                 continue
-            line_kind.release(ref=line.ref, quantity=line.held_quantity, reason="hold expired")
+            _release(line, line.held_quantity, reason="hold expired")
             line.held_quantity = 0
             line.save(update_fields=["held_quantity"])
             released += 1
@@ -593,6 +601,20 @@ def reservations_expire_due(*, kind: str | None = None, refs=None) -> int:
     from .orders import order_expire_overdue
 
     return hold_expire_overdue(kind=kind, refs=refs) + order_expire_overdue(kind=kind, refs=refs)
+
+
+def reservations_expire_due_for(pairs) -> int:
+    """`reservations_expire_due` for each (kind, ref) in `pairs` and for their parts, so
+    expired holds of the same stock never block a composite line or its parts."""
+    refs_by_kind: dict[str, set[str]] = {}
+    for kind, ref in pairs:
+        refs_by_kind.setdefault(kind, set()).add(str(ref))
+        for part in line_parts(kind, str(ref), 1):
+            refs_by_kind.setdefault(part.kind, set()).add(part.ref)
+    return sum(
+        reservations_expire_due(kind=kind, refs=sorted(refs))
+        for kind, refs in sorted(refs_by_kind.items())
+    )
 
 
 def cart_merge_at_login(*, request, user, **kwargs) -> None:

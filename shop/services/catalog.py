@@ -1,5 +1,13 @@
 """Catalog writes: the category tree, products and their images, and the page-cache
-version that every catalog write bumps so cached list/product fragments go stale."""
+version that catalog writes bump so cached list/product fragments go stale.
+
+What bumps the version: a catalog write (products, categories, prices, images), and a stock
+write only when it moves a product between in stock, low and out of stock (`stock_moved`),
+which changes what the "in stock only" filter lists. Holds, releases and sales inside one
+state do not: the cached fragments carry no stock figures, which are filled in per request
+(`shop.selectors.catalog.stock_live`). Bumps happen after commit only: a page rendered
+before the commit reads committed (old) data, is cached under the old version and goes
+stale with the bump."""
 
 from __future__ import annotations
 
@@ -34,18 +42,35 @@ def catalog_version() -> int:
     return int(version)
 
 
+def _bump() -> None:
+    try:
+        cache.incr(CATALOG_VERSION_KEY)
+    except ValueError:
+        cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
+
+
 def catalog_version_bump() -> None:
-    """Make every cached catalog fragment stale. Bumped now and again on commit, so a page
-    rendered between the write and the commit cannot stay cached with old data."""
+    """Make every cached catalog fragment stale once the current transaction commits (at
+    once outside one; never if it rolls back)."""
+    transaction.on_commit(_bump)
 
-    def bump():
-        try:
-            cache.incr(CATALOG_VERSION_KEY)
-        except ValueError:
-            cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
 
-    bump()
-    transaction.on_commit(bump)
+def stock_state(*, available: int, threshold: int) -> str:
+    """ "out", "low" or "in": the three states the catalog shows for a product."""
+    if available <= 0:
+        return "out"
+    if available <= threshold:
+        return "low"
+    return "in"
+
+
+def stock_moved(*, before: int, after: int, threshold: int) -> None:
+    """A stock write took a product's availability from `before` to `after`: bump the
+    catalog version (after commit) only if its state changed."""
+    if stock_state(available=before, threshold=threshold) != stock_state(
+        available=after, threshold=threshold
+    ):
+        catalog_version_bump()
 
 
 # --- Categories ----------------------------------------------------------------------------

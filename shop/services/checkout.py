@@ -1,14 +1,19 @@
-"""Placing an order from a cart.
+"""Placing an order, from a cart or without one.
 
-`order_place` is one transaction: it recomputes the totals from the kinds' current offers,
-takes again whatever the cart no longer holds, creates the order and its lines, and moves
-the cart to "ordered". A second submit with the same idempotency key returns the first
-order.
+`order_create` makes an unpaid order of some items: it prices them from the kinds' current
+offers to the buyer, reserves what they do not hold yet (through the reservation module)
+and creates the order and its lines. A renewal task calls it with no cart.
+
+`order_place` is "lock the cart, then `order_create`", in one transaction: it checks the
+per-customer caps under the cart lock, hands the cart's lines (and what they hold) to
+`order_create` and moves the cart to "ordered". A second submit with the same idempotency
+key returns the first order.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,11 +21,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shop.kinds import ATTENDEE_NAME_MAX_LENGTH, ATTENDEE_NAMES_KEY, NotAvailable, kind_get
+from shop.kinds import ATTENDEE_NAME_MAX_LENGTH, ATTENDEE_NAMES_KEY, FulfilRefused, kind_get
 from shop.models import Cart, CartLine, Order, OrderLine
 from shop.selectors.cart import offers_for_lines
 
-from .cart import CartError, customer_caps_check, reservations_expire_due
+from .cart import CartError, customer_caps_check, reservations_expire_due_for
 from .orders import order_history_start, order_pay, order_transition
 
 ADDRESS_REQUIRED = ("recipient", "line1", "city", "country")
@@ -95,10 +100,11 @@ def order_place(
     Expiry is settled first (`reservations_expire_due`), so expired holds of other buyers
     never block this one. The kinds' per-customer caps are checked again under the cart lock.
 
-    Locks: the cart row and its lines (`select_for_update`), then each kind's stock for the
-    lines whose hold lapsed, taken in (kind, ref) order so two checkouts never wait on each
-    other in a cycle; the product kind uses a conditional UPDATE. Raises CheckoutError
-    listing what is no longer available; nothing is taken then (the transaction rolls back)."""
+    Locks: the cart row and its lines (`select_for_update`), then `order_create`'s: the
+    parts of the lines whose hold lapsed, taken by the reservation module in its global
+    (kind, ref) order, so two checkouts never wait on each other in a cycle. Raises
+    CheckoutError listing what is no longer available; nothing is taken then (the
+    transaction rolls back)."""
     idempotency_key = (idempotency_key or "").strip()
     if not idempotency_key or len(idempotency_key) > 64:
         raise CheckoutError("This checkout form has expired; please review your order again.")
@@ -107,11 +113,7 @@ def order_place(
         return existing
     # Expired holds and overdue orders (this cart's own included) give their units back
     # first, so only live reservations stand in the way.
-    refs_by_kind: dict[str, set[str]] = {}
-    for kind, ref in CartLine.objects.filter(cart_id=cart.pk).values_list("kind", "ref"):
-        refs_by_kind.setdefault(kind, set()).add(ref)
-    for kind, refs in refs_by_kind.items():
-        reservations_expire_due(kind=kind, refs=sorted(refs))
+    reservations_expire_due_for(CartLine.objects.filter(cart_id=cart.pk).values_list("kind", "ref"))
     try:
         return _place(
             cart=cart,
@@ -151,23 +153,11 @@ def _place(
         if not lines:
             raise CheckoutError("Your cart is empty.")
         names = attendee_names_check(lines=lines, attendee_names=attendee_names)
-
-        offers = offers_for_lines(lines)
         problems = []
         for line in lines:
-            offer = offers.get((line.kind, line.ref))
-            if offer is None:
-                problems.append(f"{line.data.get('title', line.ref)} is no longer on sale.")
-            elif offer.max_per_order is not None and line.quantity > offer.max_per_order:
-                problems.append(f"You can buy at most {offer.max_per_order} of {offer.title}.")
-        currencies = {offer.currency for offer in offers.values()}
-        if len(currencies) > 1:
-            raise CheckoutError("Your cart mixes currencies; remove items so one is left.")
-        for line in lines:
-            kind = kind_get(line.kind)
             try:
                 customer_caps_check(
-                    line_kind=kind,
+                    line_kind=kind_get(line.kind),
                     cart=cart,
                     ref=line.ref,
                     quantity=line.quantity,
@@ -179,32 +169,114 @@ def _place(
         if problems:
             raise CheckoutError(_problems_message(problems), problems=problems)
 
-        physical = any(offer.is_physical for offer in offers.values())
-        delivery_type, address = _clean_address(delivery_type, shipping_address, physical)
-
-        # Take again what the cart no longer holds.
-        for line in lines:
-            kind = kind_get(line.kind)
-            need = line.quantity - line.held_quantity
-            if not kind.holds or need <= 0:
-                continue
-            offer = offers[(line.kind, line.ref)]
-            try:
-                with transaction.atomic():
-                    kind.hold(ref=line.ref, quantity=need, user=user)
-            except NotAvailable as exc:
-                left = line.held_quantity + exc.available
-                problems.append(
-                    f"{offer.title}: only {left} left, you asked for {line.quantity}."
-                    if left
-                    else f"{offer.title} is sold out."
+        order = order_create(
+            user=user,
+            items=[
+                OrderItem(
+                    kind=line.kind,
+                    ref=line.ref,
+                    quantity=line.quantity,
+                    held=line.held_quantity,
+                    data=(
+                        {**line.data, ATTENDEE_NAMES_KEY: names[str(line.pk)]}
+                        if str(line.pk) in names
+                        else line.data
+                    ),
                 )
+                for line in lines
+            ],
+            idempotency_key=idempotency_key,
+            delivery_type=delivery_type,
+            shipping_address=shipping_address,
+            payment_method=payment_method,
+        )
+        # The order holds the units now; the cart lines keep a record only.
+        CartLine.objects.filter(cart=cart).update(held_quantity=0, hold_expires_at=None)
+        cart.status = Cart.Status.ORDERED
+        cart.save(update_fields=["status", "updated"])
+    return order
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    """One line of an order to create: `quantity` of `kind:ref`, of which `held` units are
+    reserved already (by the cart the order comes from); `data` goes on the order line."""
+
+    kind: str
+    ref: str
+    quantity: int
+    held: int = 0
+    data: dict = field(default_factory=dict)
+
+
+def order_create(
+    *,
+    user,
+    items: list[OrderItem],
+    idempotency_key: str,
+    delivery_type: str = Order.Delivery.NONE,
+    shipping_address: dict | None = None,
+    payment_method: str = "",
+    actor=None,
+) -> Order:
+    """Create an unpaid order of `items` for `user`, priced by the kinds' offers to that
+    buyer now, with or without a cart (a renewal task creates one this way). What `items`
+    do not hold yet is reserved through `reservations.parts_hold`, all or nothing. A
+    zero-total order is paid at once (FulfilRefused becomes a CheckoutError). Raises
+    CheckoutError listing what cannot be sold; nothing is taken then.
+
+    Locks: the reservation module's (each part's stock row, in the global order). A caller
+    holding a cart locks the cart first (`order_place`). With an `idempotency_key` used
+    already, the order it made is returned."""
+    from .reservations import Item, PartsNotAvailable, parts_hold
+
+    with transaction.atomic():
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        if not items:
+            raise CheckoutError("An order needs at least one item.")
+        offers = offers_for_lines(items, buyer=user)
+        problems = []
+        for item in items:
+            offer = offers.get((item.kind, item.ref))
+            if offer is None:
+                problems.append(f"{item.data.get('title', item.ref)} is no longer on sale.")
+            elif offer.max_per_order is not None and item.quantity > offer.max_per_order:
+                problems.append(f"You can buy at most {offer.max_per_order} of {offer.title}.")
+        currencies = {offer.currency for offer in offers.values()}
+        if len(currencies) > 1:
+            raise CheckoutError("Your cart mixes currencies; remove items so one is left.")
         if problems:
             raise CheckoutError(_problems_message(problems), problems=problems)
 
+        physical = any(offer.is_physical for offer in offers.values())
+        delivery_type, address = _clean_address(delivery_type, shipping_address, physical)
+
+        # Take what is not held yet, all or nothing; every refused line is named.
+        need = [
+            Item(item.kind, item.ref, item.quantity - item.held)
+            for item in items
+            if item.quantity > item.held
+        ]
+        try:
+            parts_hold(need, user=user, collect=True)
+        except PartsNotAvailable as exc:
+            for item in items:
+                if (item.kind, item.ref) not in exc.failures:
+                    continue
+                offer = offers[(item.kind, item.ref)]
+                left = item.held + exc.failures[(item.kind, item.ref)]
+                problems.append(
+                    f"{offer.title}: only {left} left, you asked for {item.quantity}."
+                    if left
+                    else f"{offer.title} is sold out."
+                )
+            raise CheckoutError(_problems_message(problems), problems=problems) from exc
+
         now = timezone.now()
         subtotal = sum(
-            (offers[(line.kind, line.ref)].unit_price * line.quantity for line in lines),
+            (offers[(item.kind, item.ref)].unit_price * item.quantity for item in items),
             Decimal("0"),
         )
         shipping_total = Decimal("0")
@@ -230,37 +302,33 @@ def _place(
             [
                 OrderLine(
                     order=order,
-                    kind=line.kind,
-                    ref=line.ref,
-                    title=offers[(line.kind, line.ref)].title[:255],
-                    unit_price=offers[(line.kind, line.ref)].unit_price,
-                    quantity=line.quantity,
-                    line_total=offers[(line.kind, line.ref)].unit_price * line.quantity,
-                    is_physical=offers[(line.kind, line.ref)].is_physical,
-                    organization_id=offers[(line.kind, line.ref)].organization_id,
-                    data=(
-                        {**line.data, ATTENDEE_NAMES_KEY: names[str(line.pk)]}
-                        if str(line.pk) in names
-                        else line.data
-                    ),
+                    kind=item.kind,
+                    ref=item.ref,
+                    title=offers[(item.kind, item.ref)].title[:255],
+                    unit_price=offers[(item.kind, item.ref)].unit_price,
+                    quantity=item.quantity,
+                    line_total=offers[(item.kind, item.ref)].unit_price * item.quantity,
+                    is_physical=offers[(item.kind, item.ref)].is_physical,
+                    organization_id=offers[(item.kind, item.ref)].organization_id,
+                    data=item.data,
                 )
-                for line in lines
+                for item in items
             ]
         )
-        # The order holds the units now; the cart lines keep a record only.
-        CartLine.objects.filter(cart=cart).update(held_quantity=0, hold_expires_at=None)
-        cart.status = Cart.Status.ORDERED
-        cart.save(update_fields=["status", "updated"])
-
-        order_history_start(order=order, actor=user)
+        actor = actor or user
+        order_history_start(order=order, actor=actor)
         if order.total == 0:
             order = Order.objects.select_for_update().get(pk=order.pk)
-            order_pay(order=order, payment=None, actor=user)
+            try:
+                with transaction.atomic():
+                    order_pay(order=order, payment=None, actor=actor)
+            except FulfilRefused as exc:
+                raise CheckoutError(str(exc)) from exc
         else:
             order_transition(
                 order=order,
                 to_status=Order.Status.PENDING_PAYMENT,
-                actor=user,
+                actor=actor,
                 note="Waiting for payment",
             )
     return order

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from project.core.audit import audit_log
-from shop.kinds import NotAvailable, kind_get
+from shop.kinds import FulfilRefused, kind_get
 from shop.models import Order, OrderLine, OrderStatusChange
 from shop.signals import order_paid, order_status_changed
 
 from .emails import order_email_queue
+from .reservations import Item, PartsNotAvailable, lines_fulfil, parts_hold, parts_release
 
 logger = logging.getLogger("tessera.shop")
 
@@ -62,8 +63,11 @@ class AlreadyPaid(ValueError):
     """The order was paid already; a second payment must not be applied."""
 
 
-class LatePaymentRejected(ValueError):
-    """Money arrived for an order that expired, and what it held is gone."""
+class LatePaymentRejected(FulfilRefused):
+    """Money arrived for an order that expired, and what it held is gone: like any line
+    that cannot be delivered, the payment is kept as unapplied and refunded."""
+
+    code = "late_payment_rejected"
 
 
 def _locked(order: Order) -> Order:
@@ -173,49 +177,43 @@ def order_history_start(*, order: Order, actor=None, note: str = "Order placed")
 # --- holding and releasing -----------------------------------------------------------------
 
 
-def _lines_in_lock_order(order: Order):
-    return sorted(order.lines.all(), key=lambda line: (line.kind, line.ref, line.pk))
+def _items(order: Order) -> list[Item]:
+    return [Item(line.kind, line.ref, line.quantity) for line in order.lines.all()]
 
 
 def order_release(*, order: Order, reason: str, actor=None) -> None:
-    """Give back everything an unpaid order holds. The caller holds the order row lock."""
+    """Give back everything an unpaid order holds (`reservations.parts_release`). The
+    caller holds the order row lock."""
     if not order.reserved:
         return
-    for line in _lines_in_lock_order(order):
-        kind = kind_get(line.kind)
-        if kind.holds:
-            kind.release(ref=line.ref, quantity=line.quantity, reason=reason, actor=actor)
+    parts_release(_items(order), reason=reason, actor=actor)
     order.reserved = False
     order.save(update_fields=["reserved"])
 
 
 def _rehold(order: Order) -> None:
-    """Take again everything a released order needs, in a stable order; on the first
-    failure give back what was taken and raise LatePaymentRejected."""
-    taken = []
+    """Take again everything a released order needs, all or nothing
+    (`reservations.parts_hold`); raise LatePaymentRejected when something is gone."""
     from .cart import reservations_expire_due
 
-    for line in _lines_in_lock_order(order):
-        kind = kind_get(line.kind)
-        if not kind.holds:
-            continue
+    items = _items(order)
+    try:
         try:
-            try:
-                kind.hold(ref=line.ref, quantity=line.quantity, user=order.user)
-            except NotAvailable:
-                # Expired holds of other buyers must not stand in the way.
-                if not reservations_expire_due(kind=line.kind, refs=[line.ref]):
-                    raise
-                kind.hold(ref=line.ref, quantity=line.quantity, user=order.user)
-        except NotAvailable as exc:
-            for done_kind, done_line in reversed(taken):
-                done_kind.release(
-                    ref=done_line.ref, quantity=done_line.quantity, reason="late payment refused"
-                )
-            raise LatePaymentRejected(
-                f"Order {order.number} expired and {line.title} is no longer available ({exc})."
-            ) from exc
-        taken.append((kind, line))
+            parts_hold(items, user=order.user)
+        except PartsNotAvailable as exc:
+            # Expired holds of other buyers must not stand in the way.
+            settled = sum(
+                reservations_expire_due(kind=kind, refs=[ref]) for kind, ref in exc.failures
+            )
+            if not settled:
+                raise
+            parts_hold(items, user=order.user)
+    except PartsNotAvailable as exc:
+        titles = {(line.kind, line.ref): line.title for line in order.lines.all()}
+        gone = ", ".join(titles.get(key, key[1]) for key in exc.failures)
+        raise LatePaymentRejected(
+            f"Order {order.number} expired and {gone} is no longer available ({exc})."
+        ) from exc
     order.reserved = True
     order.save(update_fields=["reserved"])
 
@@ -229,7 +227,9 @@ def order_pay(*, order: Order, payment=None, actor=None) -> Order:
     Called inside `transaction.atomic()` with the order row locked by the caller
     (`select_for_update`). `payment` is None for zero-total orders. An order that expired
     and released its holds is paid only if every line can be held again (note "late payment
-    accepted"); otherwise LatePaymentRejected. A paid order raises AlreadyPaid."""
+    accepted"); otherwise LatePaymentRejected. A kind that cannot deliver a line raises
+    FulfilRefused (LatePaymentRejected is one): the caller rolls back to its savepoint and
+    keeps the money as unapplied. A paid order raises AlreadyPaid."""
     if order.status in PAID_STATES:
         raise AlreadyPaid(f"Order {order.number} is already paid.")
     note = f"Paid by {payment.provider} ({payment.reference})" if payment else "Nothing to pay"
@@ -251,8 +251,7 @@ def order_pay(*, order: Order, payment=None, actor=None) -> Order:
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at"])
     _apply(order, S.PAID, actor=actor, note=note)
-    for line in order.lines.all():
-        kind_get(line.kind).fulfil(order_line=line)
+    lines_fulfil(list(order.lines.all()))
     transaction.on_commit(lambda: order_paid.send(sender=Order, order=order), robust=True)
     return order
 

@@ -1,8 +1,10 @@
 """Refunds of paid orders, full or partial, by staff (and later organizers).
 
-Goods go back through each line's kind (`kind.refund`: restock, cancel tickets, ...);
-money goes back through the payment's provider. Moving money cannot be rolled back, so a
-refund runs in two phases around the provider call:
+Goods go back through the reservation module (`reservations.lines_refund`: each line's
+kind restocks, cancels tickets, ..., then a composite line's parts are restocked); a kind
+that cannot take its goods back raises RefundRefused, and the refund stops with its message
+before anything moves. Money goes back through the payment's provider. Moving money cannot
+be rolled back, so a refund runs in two phases around the provider call:
 
 1. One transaction with the order row locked: validate, give the goods back, mark the line
    quantities refunded and write a PENDING `Refund` with its lines, amount and payment. From
@@ -29,11 +31,12 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from project.core.audit import audit_log
-from shop.kinds import kind_get
+from shop.kinds import RefundRefused
 from shop.models import Order, Payment, Refund
 
 from .emails import order_email_queue
 from .orders import _apply
+from .reservations import lines_refund
 
 logger = logging.getLogger("tessera.shop")
 
@@ -185,9 +188,12 @@ def _refund_reserve(*, order: Order, actor, lines, amount, reason: str) -> Refun
 
     payment = _payment_for(order=order, amount=amount) if amount > 0 else None
 
+    try:
+        lines_refund({order_lines[pk]: qty for pk, qty in wanted.items()}, actor=actor)
+    except RefundRefused as exc:  # the goods cannot be taken back: nothing moves
+        raise RefundError(str(exc)) from exc
     for pk in sorted(wanted):
         line = order_lines[pk]
-        kind_get(line.kind).refund(order_line=line, quantity=wanted[pk], actor=actor)
         line.refunded_quantity += wanted[pk]
         line.save(update_fields=["refunded_quantity"])
 

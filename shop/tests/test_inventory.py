@@ -1,7 +1,6 @@
 """The product line kind and the stock ledger: holds, releases, refunds, staff counts and
 low-stock alerts."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from shop.models import Product, StockMovement
 from shop.services.inventory import stock_adjust, stock_change
 from shop.tests.factories import ProductFactory
 from shop.tests.kinds import order_for, pay
+from tests.concurrency import errors, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -207,25 +207,17 @@ def test_stock_change_refuses_zero():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_holds_never_oversell(kind):
     product = ProductFactory(stock=10)
-    barrier = threading.Barrier(40)
-    results = []
 
-    def buyer():
+    def buyer(i):
         try:
-            barrier.wait()
-            try:
-                kind.hold(ref=str(product.pk), quantity=1)
-                results.append("ok")
-            except NotAvailable:
-                results.append("refused")
-        finally:
-            connection.close()
+            kind.hold(ref=str(product.pk), quantity=1)
+        except NotAvailable:
+            return "refused"
+        return "ok"
 
-    threads = [threading.Thread(target=buyer) for _ in range(40)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(40, buyer)
+
+    assert errors(results) == []
     product.refresh_from_db()
     assert results.count("ok") == 10
     assert (product.stock, product.reserved, product.available) == (10, 10, 0)

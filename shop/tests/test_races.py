@@ -1,67 +1,26 @@
-"""200 buyers at once for 10 units, on PostgreSQL with real connections.
+"""200 buyers at once for 10 units, on PostgreSQL with real connections
+(tests/concurrency.py): each buyer is a thread with its own user, cart and connection, all
+released together.
 
-Each buyer is a thread with its own user, cart and database connection. All 200 wait on a
-barrier and are released together. PostgreSQL here allows 100 connections, so a
-semaphore lets at most RACE_CONNECTIONS buyers hold a connection at a time — what a
-connection pool does in production; every buyer still races the others for the same row.
-
-The control test runs the same crowd through a naive read-check-save written here, to show
-the race is real: it sells more than there is.
+The control runs the same crowd through the same `order_place` with only the lock switched
+off (the product's conditional UPDATE becomes read, check, write), to show the race is real:
+it sells more than there is.
 """
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
 
 from project.accounts.models import User
 from shop.models import Cart, CartLine, Order, Product, StockMovement
 from shop.services.checkout import CheckoutError, order_place
 from shop.tests.factories import ProductFactory
+from tests.concurrency import errors, holds_unlocked, run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BUYERS = 200
 UNITS = 10
-# Measured: 200 threads opening connections at once fail with "too many clients" at
-# max_connections=100; 40 at a time leaves room for the test's own connection and for
-# other test runs on the same server, and still shows the naive path overselling.
-RACE_CONNECTIONS = 40
-
-
-class SoldOut(Exception):
-    pass
-
-
-def crowd(work, count: int = BUYERS) -> tuple[list, list]:
-    """Run `work(i)` in `count` threads released together; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    slots = threading.BoundedSemaphore(RACE_CONNECTIONS)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(i):
-        barrier.wait()
-        with slots:
-            try:
-                outcome = work(i)
-            except Exception as exc:  # noqa: BLE001 - reported by the test
-                outcome, error = None, exc
-            else:
-                error = None
-            finally:
-                connection.close()
-        with lock:
-            (errors if error is not None else results).append(error or outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def buyers_with_carts(product: Product) -> list[tuple[User, Cart]]:
@@ -85,8 +44,7 @@ def buyers_with_carts(product: Product) -> list[tuple[User, Cart]]:
     return list(zip(users, carts, strict=True))
 
 
-def test_200_buyers_for_10_units_make_exactly_10_orders():
-    product = ProductFactory(stock=UNITS, is_physical=True)
+def checkout_crowd(product: Product) -> list:
     buyers = buyers_with_carts(product)
 
     def buy(i):
@@ -104,9 +62,16 @@ def test_200_buyers_for_10_units_make_exactly_10_orders():
             return "sold out"
         return "ordered"
 
-    results, errors = crowd(buy)
+    return run_together(BUYERS, buy)
 
-    assert errors == []
+
+def test_200_buyers_for_10_units_make_exactly_10_orders():
+    product = ProductFactory(stock=UNITS, is_physical=True)
+
+    results = checkout_crowd(product)
+
+    assert errors(results) == []
+    print(f"with the lock: {results.count('ordered')} orders for {UNITS} units")
     assert results.count("ordered") == UNITS
     assert results.count("sold out") == BUYERS - UNITS
     assert Order.objects.count() == UNITS
@@ -118,20 +83,14 @@ def test_200_buyers_for_10_units_make_exactly_10_orders():
     assert sorted(reserves.values_list("reserved_after", flat=True)) == list(range(1, UNITS + 1))
 
 
-def test_control_naive_read_check_save_oversells():
-    product = ProductFactory(stock=UNITS)
+def test_control_the_same_checkout_without_the_lock_oversells(settings):
+    product = ProductFactory(stock=UNITS, is_physical=True)
 
-    def naive_buy(i):
-        with transaction.atomic():
-            current = Product.objects.get(pk=product.pk)
-            if current.stock < 1:
-                raise SoldOut
-            current.stock -= 1
-            current.save(update_fields=["stock"])
-        return "sold"
+    with holds_unlocked(settings):
+        results = checkout_crowd(product)
 
-    results, errors = crowd(naive_buy)
-
-    assert all(isinstance(error, SoldOut) for error in errors)
-    sold = results.count("sold")
-    assert sold > UNITS, f"the naive path sold {sold}; the race did not show"
+    assert errors(results) == []
+    ordered = Order.objects.count()
+    print(f"without the lock: {ordered} orders for {UNITS} units")
+    assert results.count("ordered") == ordered
+    assert ordered > UNITS, f"the unlocked checkout placed {ordered}; the race did not show"

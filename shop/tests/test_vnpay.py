@@ -6,14 +6,12 @@ signed redirect, calls our IPN URL and answers the refund API, like VNPAY would.
 
 import hashlib
 import hmac
-import threading
 import urllib.request
 from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +21,7 @@ from shop.payments import signing
 from shop.payments.vnpay import VnpayProvider
 from shop.tests.fake_vnpay import FakeVnpay
 from shop.tests.test_payments import order_expire, order_make, paid_changes, paid_emails
+from tests.concurrency import errors, run_together
 
 # --- the signature, checked against a hand-built vector -------------------------------------
 
@@ -469,25 +468,10 @@ def test_one_ipn_replayed_10_times_at_once_pays_once_and_mails_once(gateway, mai
     order = order_make()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
-    barrier = threading.Barrier(10)
-    replies: list[str] = []
-    lock = threading.Lock()
+    results = run_together(10, lambda i: gateway.send_ipn(result)[1]["RspCode"])
 
-    def replay():
-        try:
-            barrier.wait(timeout=10)
-            code = gateway.send_ipn(result)[1]["RspCode"]
-            with lock:
-                replies.append(code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=replay) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
+    assert errors(results) == []
+    replies = results
     assert sorted(replies) == ["00"] + ["02"] * 9
     assert _state(order, payment) == (Order.Status.PAID, Payment.Status.SUCCEEDED)
     assert paid_changes(order) == 1

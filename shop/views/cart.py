@@ -30,7 +30,7 @@ CART_CHANGED = "cart-changed"
 def _cart_context(request, notes=()):
     cart = cart_for_request(request)
     notes = list(notes) + cart_holds_refresh(cart=cart, user=_user(request))
-    return {"summary": cart_totals(cart), "notes": notes}
+    return {"summary": cart_totals(cart, buyer=_user(request)), "notes": notes}
 
 
 def _user(request):

@@ -1,10 +1,12 @@
 """Public catalog pages: the product list (search, filters, HTMX live filtering) and the
-product page. The catalog fragments are cached under the catalog version, so any catalog
-write makes them stale; the header and the add-to-cart form stay per request."""
+product page. The catalog fragments are cached under the catalog version, so a catalog
+write makes them stale (see shop.services.catalog for what bumps it); the header, the
+add-to-cart form and the stock badges stay per request."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -27,9 +30,10 @@ from shop.selectors.catalog import (
     organizations_selling,
     product_get_public,
     product_list_public,
+    stock_live,
 )
 from shop.services.cart import reservations_expire_due
-from shop.services.catalog import catalog_version
+from shop.services.catalog import catalog_version, stock_state
 
 PER_PAGE = 24
 LIST_TEMPLATE = "shop/catalog/product_list.html"
@@ -44,6 +48,47 @@ LIST_PARAMETERS = ("q", "category", "price_min", "price_max", "in_stock", "organ
 DEFAULT_SORT = "name"
 CHECKBOX_FALSE = {"", "false", "off"}
 PRICE_DIGITS = 12
+
+
+# Where a cached fragment wants a product's stock badge; see `stock_slots_fill`.
+STOCK_SLOT = re.compile(r"<!--stock:(\d+)-->")
+_badges: dict[tuple, str] = {}
+
+
+class _Stock:
+    """What the stock badge partial reads of a product."""
+
+    def __init__(self, available: int, threshold: int):
+        self.available = available
+        self.low_stock = stock_state(available=available, threshold=threshold) == "low"
+
+
+def _stock_badge(available: int, threshold: int) -> str:
+    state = stock_state(available=available, threshold=threshold)
+    # "Only 3 left" carries its number; "In stock" and "Out of stock" do not.
+    key = (translation.get_language(), state, available if state == "low" else None)
+    html = _badges.get(key)
+    if html is None:
+        html = render_to_string(
+            f"{LIST_TEMPLATE}#stock_badge", {"product": _Stock(available, threshold)}
+        )
+        if not settings.DEBUG:  # templates edited while developing show at once
+            _badges[key] = html
+    return html
+
+
+def stock_slots_fill(html: str) -> tuple[str, dict[int, int]]:
+    """Put the live stock badge into each `<!--stock:<pk>-->` slot of a cached fragment,
+    from one query. Returns the HTML and what is available by product id."""
+    ids = {int(pk) for pk in STOCK_SLOT.findall(html)}
+    if not ids:
+        return html, {}
+    live = stock_live(product_ids=ids)
+
+    def badge(match):
+        return _stock_badge(*live.get(int(match.group(1)), (0, 0)))
+
+    return STOCK_SLOT.sub(badge, html), {pk: figures[0] for pk, figures in live.items()}
 
 
 def _small_number(value: str) -> bool:
@@ -147,6 +192,7 @@ def product_list(request):
         known_category = not request.GET.get("category") or context["current_category"]
         if key and context["form"].is_valid() and known_category:
             cache.set(key, html, settings.SHOP_CACHE_SECONDS)
+    html, _ = stock_slots_fill(html)
     if request.htmx:
         response = HttpResponse(html)
     else:
@@ -178,21 +224,22 @@ def product_detail(request, slug: str):
             "product": {
                 "pk": product.pk,
                 "name": product.name,
-                "available": product.available,
                 "summary": product.description[:160],
             },
         }
         cache.set(key, cached, settings.SHOP_CACHE_SECONDS)
+    info, available = stock_slots_fill(cached["info"])
+    product = {**cached["product"], "available": available.get(cached["product"]["pk"], 0)}
     if request.htmx:
-        response = HttpResponse(cached["media"] + cached["info"])
+        response = HttpResponse(cached["media"] + info)
     else:
         response = render(
             request,
             DETAIL_TEMPLATE,
             {
                 "media_html": mark_safe(cached["media"]),  # noqa: S308 (rendered template)
-                "info_html": mark_safe(cached["info"]),  # noqa: S308
-                "product": cached["product"],
+                "info_html": mark_safe(info),  # noqa: S308
+                "product": product,
             },
         )
     patch_vary_headers(response, ["HX-Request"])

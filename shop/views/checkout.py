@@ -58,7 +58,7 @@ def checkout_view(view):
             messages.warning(request, "Please verify your e-mail address before checking out.")
             return redirect("account_email")
         cart = cart_for_request(request)
-        summary = cart_totals(cart)
+        summary = cart_totals(cart, buyer=request.user)
         if summary.is_empty:
             messages.info(request, "Your cart is empty.")
             return redirect("shop:cart")
@@ -196,7 +196,7 @@ def checkout_review(request, cart, summary, state):
         return redirect("shop:checkout_payment")
     notes = cart_holds_refresh(cart=cart, user=request.user)
     if notes:
-        summary = cart_totals(cart)
+        summary = cart_totals(cart, buyer=request.user)
     # A fresh key per review: the form carries it, so a double click on "Place order"
     # sends the same key twice and gets the same order.
     key = secrets.token_urlsafe(24)

@@ -3,15 +3,12 @@ list (table, filters, CSV), detail, status changes and refunds."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 import django_filters
 import django_tables2 as tables
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +17,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from project.accounts.roles import Role, user_has_role
+from project.accounts.access import access_required
+from project.accounts.roles import Perm
 from project.core.csv_export import csv_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
@@ -136,15 +134,9 @@ def order_credit_note(request, number: str, refund_id: int):
 # --- staff ---------------------------------------------------------------------------------
 
 
-def staff_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (user_has_role(request.user, Role.STAFF) or user_has_role(request.user, Role.ADMIN)):
-            raise PermissionDenied("Staff only.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Everyone who works orders sees them; changing and refunding is narrower.
+orders_view_access = access_required(Perm.ORDERS_VIEW)
+orders_change_access = access_required(Perm.ORDERS_VIEW, Perm.ORDERS_CHANGE)
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -236,7 +228,7 @@ class OrderTable(tables.Table):
         return value
 
 
-@staff_view
+@orders_view_access
 @require_GET
 @ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_order_list(request):
@@ -274,13 +266,13 @@ def _staff_detail(request, order, *, status_form=None, refund_form=None, status=
     )
 
 
-@staff_view
+@orders_view_access
 @require_GET
 def staff_order_detail(request, number: str):
     return _staff_detail(request, _staff_order(number))
 
 
-@staff_view
+@orders_change_access
 @require_POST
 def staff_order_status(request, number: str):
     order = _staff_order(number)
@@ -303,7 +295,7 @@ def staff_order_status(request, number: str):
     return redirect("shop:staff_order_detail", number=order.number)
 
 
-@staff_view
+@orders_change_access
 @require_POST
 def staff_order_refund(request, number: str):
     order = _staff_order(number)
@@ -325,7 +317,7 @@ def staff_order_refund(request, number: str):
     return redirect("shop:staff_order_detail", number=order.number)
 
 
-@staff_view
+@orders_change_access
 @require_POST
 def staff_refund_retry(request, number: str, refund_id: int):
     order = _staff_order(number)
@@ -339,13 +331,13 @@ def staff_refund_retry(request, number: str, refund_id: int):
     return redirect("shop:staff_order_detail", number=order.number)
 
 
-@staff_view
+@orders_view_access
 @require_GET
 def staff_order_invoice(request, number: str):
     return _invoice_response(_staff_order(number))
 
 
-@staff_view
+@orders_view_access
 @require_GET
 def staff_order_credit_note(request, number: str, refund_id: int):
     return _credit_note_response(_staff_order(number), refund_id)

@@ -1,15 +1,13 @@
 """Staff back office for the catalog: products, categories and the stock ledger. Every view
-checks the staff role itself; anyone else gets a 404 (the pages do not exist for them)."""
+requires the catalog permission through the one access rule (`project.accounts.access`)."""
 
 from __future__ import annotations
 
 import itertools
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
 
-from project.accounts.roles import Role, user_has_role
+from project.accounts.access import access_required
+from project.accounts.roles import Perm
 from project.core.csv_export import csv_response
 from project.core.ratelimit import search_rate
 from shop.filters import StaffProductFilter, StockMovementFilter
@@ -36,16 +35,7 @@ from shop.tables import CategoryTable, ProductTable, StockMovementTable
 PER_PAGE = 25
 
 
-def staff_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_has_role(request.user, Role.STAFF):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+catalog_access = access_required(Perm.CATALOG_CHANGE)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -59,7 +49,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 # --- Overview --------------------------------------------------------------------------------
 
 
-@staff_required
+@catalog_access
 def staff_shop(request):
     low_stock = list(product_low_stock()[:20])
     return render(request, "shop/staff/overview.html", {"low_stock": low_stock})
@@ -68,7 +58,7 @@ def staff_shop(request):
 # --- Products --------------------------------------------------------------------------------
 
 
-@staff_required
+@catalog_access
 @ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_products(request):
     product_filter = StaffProductFilter(request.GET, queryset=product_list_staff())
@@ -90,7 +80,7 @@ def _products_csv(products) -> HttpResponse:
     )
 
 
-@staff_required
+@catalog_access
 @require_http_methods(["GET", "POST"])
 def staff_product_create(request):
     form = ProductForm(request.POST or None, request.FILES or None)
@@ -105,7 +95,7 @@ def staff_product_create(request):
     return render(request, "shop/staff/product_form.html", {"form": form, "product": None})
 
 
-@staff_required
+@catalog_access
 @require_http_methods(["GET", "POST"])
 def staff_product_edit(request, pk: int):
     product = get_object_or_404(product_list_staff(), pk=pk)
@@ -124,7 +114,7 @@ def staff_product_edit(request, pk: int):
 # --- Categories ------------------------------------------------------------------------------
 
 
-@staff_required
+@catalog_access
 def staff_categories(request):
     table = CategoryTable(category_list_staff())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -134,13 +124,13 @@ def staff_categories(request):
     return render(request, template, {"table": table})
 
 
-@staff_required
+@catalog_access
 @require_http_methods(["GET", "POST"])
 def staff_category_create(request):
     return _category_form(request, category=None)
 
 
-@staff_required
+@catalog_access
 @require_http_methods(["GET", "POST"])
 def staff_category_edit(request, pk: int):
     return _category_form(request, category=get_object_or_404(Category, pk=pk))
@@ -162,7 +152,7 @@ def _category_form(request, *, category):
 # --- Stock -----------------------------------------------------------------------------------
 
 
-@staff_required
+@catalog_access
 @ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_stock(request):
     movement_filter = StockMovementFilter(request.GET, queryset=stock_movement_list())
@@ -190,7 +180,7 @@ def staff_stock(request):
     return render(request, template, context)
 
 
-@staff_required
+@catalog_access
 @require_POST
 def staff_stock_adjust(request):
     form = StockAdjustForm(request.POST)

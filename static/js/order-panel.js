@@ -1,11 +1,12 @@
 // Live order page. The htmx ws extension keeps /ws/orders/<number>/ open (and reconnects)
-// on the element with [data-order-live]. Each JSON snapshot says what the order is now; when
-// it differs from what the live region shows (a change, or one missed while reconnecting),
-// the region is fetched again from the page itself. So the live panel, the header badge, the
-// actions and the history are one server render and never contradict each other.
+// on the element with [data-order-live]. Each message is the panel's #order-progress,
+// rendered by the server with hx-swap-oob, and htmx swaps it in: this script formats
+// nothing. It only compares what the fresh panel says with what the rest of the live
+// region shows (status, total, refunded total); when they differ (a change, or one missed
+// while reconnecting) it fetches the region again from the page itself, so the panel, the
+// header badge, the actions and the history are one server render and never contradict
+// each other.
 (function () {
-  var LIVE = "Live: updates appear here as they happen.";
-
   function rootOf(event) {
     var el = event.detail && event.detail.elt;
     return el && el.closest ? el.closest("[data-order-live]") : null;
@@ -15,63 +16,78 @@
     return root.querySelector("#order-live");
   }
 
-  function shows(root) {
-    var live = region(root);
-    return live ? [live.dataset.status, live.dataset.total, live.dataset.refundedTotal].join("|") : "";
+  function state(el) {
+    return el ? [el.dataset.status, el.dataset.total, el.dataset.refundedTotal].join("|") : "";
+  }
+
+  function panelKey(live) {
+    var panel = live.querySelector("#order-progress");
+    return panel ? panel.dataset.liveKey : "";
   }
 
   function paint(root) {
-    var connection = root.querySelector("[data-connection]");
-    if (connection && root.dataset.connection) connection.textContent = root.dataset.connection;
-    var bar = root.querySelector("[data-progressbar]");
-    var fill = root.querySelector("[data-progress]");
-    if (bar && fill) fill.style.width = (bar.getAttribute("aria-valuenow") || 0) + "%";
+    var line = root.querySelector("[data-connection]");
+    var text = root.dataset.connection && line ? line.dataset[root.dataset.connection] : "";
+    if (text) line.textContent = text;
   }
 
   function refreshIfStale(root) {
     var live = region(root);
-    if (!live || !root.dataset.wanted || root.dataset.wanted === shows(root)) return;
+    if (!live || !root.dataset.wanted) return;
+    // The region is stale when the rest of the page shows another state than the last
+    // fragment, or when a region fetched meanwhile holds an older panel than that fragment.
+    var wanted = root.dataset.wanted + "#" + root.dataset.wantedKey;
+    if (root.dataset.wanted === state(live) && root.dataset.wantedKey === panelKey(live)) return;
     if (live.dataset.loading) return; // the answer in flight is checked again when it lands
-    // Once per snapshot: a region that still differs after its refresh waits for the next.
-    if (root.dataset.fetched === root.dataset.wanted) return;
-    root.dataset.fetched = root.dataset.wanted;
+    // Once per fragment: a region that still differs after its refresh waits for the next.
+    if (root.dataset.fetched === wanted) return;
+    root.dataset.fetched = wanted;
     live.dataset.loading = "1";
     htmx.trigger(live, "order-changed");
   }
 
-  function connection(root, text) {
-    root.dataset.connection = text;
+  function connection(root, which) {
+    root.dataset.connection = which;
     paint(root);
   }
 
   document.body.addEventListener("htmx:wsOpen", function (event) {
     var root = rootOf(event);
-    if (root) connection(root, LIVE);
+    if (root) connection(root, "liveText");
   });
   document.body.addEventListener("htmx:wsClose", function (event) {
     var root = rootOf(event);
-    if (root) connection(root, "Reconnecting…");
+    if (root) connection(root, "reconnectingText");
   });
   document.body.addEventListener("htmx:wsBeforeMessage", function (event) {
+    // Only the panel's HTML is for htmx to swap; anything else (a JSON error) is not.
+    var message = event.detail.message;
+    if (rootOf(event) && (typeof message !== "string" || message.trim().charAt(0) !== "<")) {
+      event.preventDefault();
+    }
+  });
+  document.body.addEventListener("htmx:wsAfterMessage", function (event) {
     var root = rootOf(event);
-    if (!root) return;
-    var data;
-    try { data = JSON.parse(event.detail.message); } catch (e) { return; }
-    event.preventDefault(); // JSON, not HTML: nothing for htmx to swap
-    if (data.type !== "order") return;
-    root.dataset.wanted = [data.status, data.total, data.refunded_total].join("|");
+    var panel = root && root.querySelector("#order-progress");
+    if (!panel) return;
+    root.dataset.wanted = state(panel);
+    root.dataset.wantedKey = panel.dataset.liveKey || "";
     refreshIfStale(root);
   });
-  // A refreshed region (new content fires htmx:load): keep the connection line, draw the
-  // bar, and catch a change that came in while the request was in flight.
+  // A refreshed region (new content fires htmx:load): keep the connection line, and catch
+  // a change that came in while the request was in flight.
   function settle() {
     document.querySelectorAll("[data-order-live]").forEach(function (root) {
       paint(root);
       refreshIfStale(root);
     });
   }
-  document.body.addEventListener("htmx:load", settle);
-  // A failed refresh leaves the old region in place: let the next snapshot try again.
+  document.body.addEventListener("htmx:load", function (event) {
+    // A swapped-in fragment is handled by htmx:wsAfterMessage, once it is in place.
+    var el = event.detail && event.detail.elt;
+    if (!el || el.id !== "order-progress") settle();
+  });
+  // A failed refresh leaves the old region in place: let the next fragment try again.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var live = event.detail.elt;
     if (!live || live.id !== "order-live") return;

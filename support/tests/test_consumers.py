@@ -530,7 +530,8 @@ def test_queue_socket_is_for_staff_and_hears_about_new_rooms(customer, staff):
             application, f"/ws/support-queue/?token={ws_token_for(customer)}", headers=ORIGIN
         )
         connected, code = await comm.connect(timeout=3)
-        assert (connected, code) == (False, 4003)
+        # A customer is told the socket does not exist (the rule of project.accounts.access).
+        assert (connected, code) == (False, 4404)
 
         queue = WebsocketCommunicator(
             application, f"/ws/support-queue/?token={ws_token_for(staff)}", headers=ORIGIN

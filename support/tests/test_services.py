@@ -1,16 +1,15 @@
 """Support services without sockets: joining rules, hand-off checks, missed-reply e-mails,
 the rate limit and presence."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from project.accounts.roles import Role
 from project.accounts.tests.factories import UserFactory
 from support import services
 from support.models import HandOff, Membership, Message, Room
+from tests.concurrency import run_together
 
 from .factories import RoomFactory, order_for
 
@@ -163,21 +162,14 @@ def test_unread_counts(customer, staff):
 def test_two_staff_racing_for_one_room_only_one_becomes_writer(customer):
     room = RoomFactory(customer=customer)
     people = [UserFactory(roles=[Role.STAFF]) for _ in range(6)]
-    results, barrier = [], threading.Barrier(len(people))
 
-    def join(user):
-        barrier.wait()
+    def join(i):
         try:
-            results.append(services.room_join(slug=room.slug, user=user).mode)
+            return services.room_join(slug=room.slug, user=people[i]).mode
         except services.SupportRefused:
-            results.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=join, args=(user,)) for user in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(len(people), join)
+
     assert sorted(results) == ["refused"] * 5 + ["writer"]
     assert Membership.objects.filter(room=room, mode="writer", ended__isnull=True).count() == 2
