@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +62,26 @@ class ApiToken(models.Model):
         """A new raw token and its lookup part: `tsr_<lookup><secret>`."""
         lookup = secrets.token_hex(6)
         return f"{TOKEN_PREFIX}{lookup}{secrets.token_urlsafe(32)}", lookup
+
+
+class IdempotencyKey(models.Model):
+    """One answer per (user, `Idempotency-Key`) on the POSTs that move money or create
+    orders: a retry with the same body gets the stored answer, another body a 422. A row
+    without a `status` is a request still running."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

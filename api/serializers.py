@@ -3,10 +3,23 @@ ISO 8601 with their offset."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from events.models import Attendee, Event, TicketType
-from shop.models import Category, Order, OrderLine, Product
+from shop.forms_catalog import MAX_UNITS
+from shop.models import (
+    Category,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Product,
+    Refund,
+    StockMovement,
+)
+from shop.services.orders import order_status_targets
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -148,9 +161,225 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
 
 
+class LineLiveSerializer(serializers.Serializer):
+    line = serializers.IntegerField(source="line.pk")
+    title = serializers.CharField(source="line.title")
+    stage = serializers.CharField(source="progress.stage")
+    label = serializers.CharField(source="progress.label")
+    percent = serializers.IntegerField(source="progress.percent", allow_null=True)
+    assignee = serializers.CharField(source="progress.assignee", allow_blank=True)
+
+
 class OrderLiveSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    status = serializers.CharField()
-    status_label = serializers.CharField()
-    progress = serializers.IntegerField(allow_null=True)
-    assignee = serializers.CharField(allow_null=True, allow_blank=True)
+    """The live panel's snapshot (`dashboards.live.order_live`): the same numbers."""
+
+    number = serializers.CharField(source="order.number")
+    status = serializers.ChoiceField(source="order.status", choices=Order.Status.choices)
+    status_label = serializers.CharField(source="order.get_status_display")
+    progress = serializers.IntegerField(source="percent")
+    assignee = serializers.SerializerMethodField()
+    assignees = serializers.ListField(child=serializers.CharField())
+    lines = LineLiveSerializer(many=True)
+    key = serializers.CharField(help_text="Changes whenever anything shown here changes.")
+
+    def get_assignee(self, live) -> str:
+        return ", ".join(live.assignees)
+
+
+# --- organizer -------------------------------------------------------------------------------
+
+
+class OrganizerEventSerializer(serializers.ModelSerializer):
+    capacity = serializers.IntegerField(read_only=True)
+    tickets_sold = serializers.IntegerField(read_only=True)
+    checked_in = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "status",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "tickets_sold",
+            "checked_in",
+        ]
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    ticket_type = serializers.CharField(source="ticket_type.name", read_only=True)
+    buyer_email = serializers.EmailField(source="buyer.email", default="", read_only=True)
+    order = serializers.CharField(source="order_line.order.number", default="", read_only=True)
+    checked_in_by = serializers.EmailField(source="checked_in_by.email", default="", read_only=True)
+
+    class Meta:
+        model = Attendee
+        fields = [
+            "code",
+            "name",
+            "status",
+            "ticket_type",
+            "buyer_email",
+            "order",
+            "checked_in_at",
+            "checked_in_by",
+        ]
+
+
+class CheckinSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+class CheckinResultSerializer(serializers.Serializer):
+    """The check-in page's answer: `checked_in`, `already`, `other_event` or `invalid`."""
+
+    outcome = serializers.ChoiceField(choices=["checked_in", "already", "other_event", "invalid"])
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+    ticket = AttendeeSerializer(source="attendee")
+
+
+class OrganizationOrderSerializer(OrderSerializer):
+    """An order as its organization sees it: only the organization's lines."""
+
+    email = serializers.EmailField(read_only=True)
+    lines = OrderLineSerializer(source="organization_lines", many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = ["number", "status", "status_label", "currency", "email", "created", "lines"]
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+class StaffProductSerializer(ProductSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta(ProductSerializer.Meta):
+        fields = [
+            *ProductSerializer.Meta.fields,
+            "organization",
+            "active",
+            "stock",
+            "reserved",
+            "low_stock_threshold",
+        ]
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    actor = serializers.EmailField(source="actor.email", default="", read_only=True)
+    order = serializers.CharField(source="order.number", default="", read_only=True)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "product",
+            "ledger",
+            "kind",
+            "quantity",
+            "stock_after",
+            "reserved_after",
+            "reason",
+            "actor",
+            "order",
+            "created",
+        ]
+
+
+class StockAdjustSerializer(serializers.Serializer):
+    new_stock = serializers.IntegerField(min_value=0, max_value=MAX_UNITS)
+    reason = serializers.CharField(max_length=255)
+
+
+class StockAdjustResultSerializer(serializers.Serializer):
+    product = StaffProductSerializer()
+    movement = StockMovementSerializer(allow_null=True)
+
+
+class StaffOrderSerializer(OrderSerializer):
+    email = serializers.EmailField(read_only=True)
+    item_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "email", "item_count", "needs_attention"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.EmailField(source="actor.email", default="", read_only=True)
+
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "note", "internal_note", "actor", "created"]
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = ["id", "amount", "status", "reason", "lines", "reference", "note", "created"]
+
+
+class StaffOrderDetailSerializer(StaffOrderSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    history = StatusChangeSerializer(many=True, read_only=True)
+    refunds = RefundSerializer(many=True, read_only=True)
+
+    class Meta(StaffOrderSerializer.Meta):
+        fields = [*StaffOrderSerializer.Meta.fields, "lines", "history", "refunds"]
+
+
+class OrderStatusSetSerializer(serializers.Serializer):
+    """`to_status` among the order's hand-made targets (`order_status_targets`)."""
+
+    to_status = serializers.ChoiceField(choices=Order.Status.choices)
+    note = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    internal_note = serializers.CharField(
+        max_length=255, required=False, default="", allow_blank=True
+    )
+
+    def validate_to_status(self, value):
+        targets = dict(order_status_targets(self.context["order"]))
+        if value not in targets:
+            raise serializers.ValidationError(
+                _("Choose one of: %(targets)s.") % {"targets": ", ".join(targets) or "-"}
+            )
+        return value
+
+
+class RefundLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class RefundCreateSerializer(serializers.Serializer):
+    """Everything left (no `lines`, no `amount`), or some line quantities and/or an
+    amount, as on the staff order page."""
+
+    lines = RefundLineSerializer(many=True, required=False)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    reason = serializers.CharField(max_length=255)
+
+    def validate_lines(self, value):
+        left = {
+            line.pk: line.quantity - line.refunded_quantity
+            for line in self.context["order"].lines.all()
+        }
+        quantities: dict[int, int] = {}
+        for item in value:
+            pk = item["line"]
+            quantities[pk] = quantities.get(pk, 0) + item["quantity"]
+            if pk not in left:
+                raise serializers.ValidationError(
+                    _("Line %(line)s is not on this order.") % {"line": pk}
+                )
+            if quantities[pk] > left[pk]:
+                raise serializers.ValidationError(
+                    _("Line %(line)s has %(left)s left to refund.") % {"line": pk, "left": left[pk]}
+                )
+        return quantities

@@ -7,6 +7,7 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics
 
+from dashboards.live import order_live
 from events.filters import EventFilter
 from events.models import Event
 from events.selectors import event_get_public, event_list_public, tickets_for_user
@@ -133,3 +134,18 @@ class MyTicketList(generics.ListAPIView):
 
     def get_queryset(self):
         return tickets_for_user(user=self.request.user)
+
+
+class MyOrderLive(generics.RetrieveAPIView):
+    """My order's live status: the snapshot the order page's live panel shows
+    (`dashboards.live.order_live`): status, overall percent, assignees and each line a
+    kind reports on."""
+
+    scope_area = "orders"
+    serializer_class = serializers.OrderLiveSerializer
+
+    def get_object(self):
+        order = order_for_user(user=self.request.user, number=self.kwargs["number"])
+        if order is None:
+            raise Http404
+        return order_live(order)
