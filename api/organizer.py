@@ -8,7 +8,7 @@ import itertools
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -110,10 +110,7 @@ class Checkin(OrganizerView):
 
     @extend_schema(
         request=serializers.CheckinSerializer,
-        responses={
-            200: serializers.CheckinResultSerializer,
-            404: OpenApiResponse(description=_("No ticket with this code.")),
-        },
+        responses={200: serializers.CheckinResultSerializer},
     )
     def post(self, request, *args, **kwargs):
         event = self.event()

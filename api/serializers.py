@@ -23,7 +23,7 @@ from shop.services.orders import order_status_targets
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -71,7 +71,7 @@ class TicketTypeSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.name", read_only=True)
-    city = serializers.CharField(source="location.city", default="", read_only=True)
+    city = serializers.CharField(source="location.city", read_only=True, allow_null=True)
     tickets_left = serializers.IntegerField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -94,6 +94,13 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventDetailSerializer(EventSerializer):
     ticket_types = TicketTypeSerializer(many=True, read_only=True)
+    tickets_left = serializers.SerializerMethodField()
+
+    def get_tickets_left(self, event) -> int:
+        return sum(
+            ticket_type.quantity - ticket_type.sold_or_held
+            for ticket_type in event.ticket_types.all()
+        )
 
     class Meta(EventSerializer.Meta):
         fields = [*EventSerializer.Meta.fields, "description", "ticket_types"]
@@ -211,9 +218,11 @@ class OrganizerEventSerializer(serializers.ModelSerializer):
 
 class AttendeeSerializer(serializers.ModelSerializer):
     ticket_type = serializers.CharField(source="ticket_type.name", read_only=True)
-    buyer_email = serializers.EmailField(source="buyer.email", default="", read_only=True)
-    order = serializers.CharField(source="order_line.order.number", default="", read_only=True)
-    checked_in_by = serializers.EmailField(source="checked_in_by.email", default="", read_only=True)
+    buyer_email = serializers.EmailField(source="buyer.email", read_only=True, allow_null=True)
+    order = serializers.CharField(source="order_line.order.number", read_only=True, allow_null=True)
+    checked_in_by = serializers.EmailField(
+        source="checked_in_by.email", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Attendee
@@ -256,7 +265,7 @@ class OrganizationOrderSerializer(OrderSerializer):
 
 
 class StaffProductSerializer(ProductSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta(ProductSerializer.Meta):
         fields = [
@@ -271,8 +280,8 @@ class StaffProductSerializer(ProductSerializer):
 
 class StockMovementSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    actor = serializers.EmailField(source="actor.email", default="", read_only=True)
-    order = serializers.CharField(source="order.number", default="", read_only=True)
+    actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
+    order = serializers.CharField(source="order.number", read_only=True, allow_null=True)
 
     class Meta:
         model = StockMovement
@@ -310,7 +319,7 @@ class StaffOrderSerializer(OrderSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", default="", read_only=True)
+    actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
 
     class Meta:
         model = OrderStatusChange

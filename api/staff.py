@@ -79,11 +79,12 @@ class StockMovementList(CatalogView, generics.ListAPIView):
         return stock_movement_list()
 
 
-class StockAdjust(StaffProductDetail):
+class StockAdjust(CatalogView):
     """Set the counted on-hand stock; the ledger records the difference. `movement` is
     null when the count matched already."""
 
     serializer_class = serializers.StockAdjustSerializer
+    get_object = StaffProductDetail.get_object
 
     @extend_schema(
         request=serializers.StockAdjustSerializer,

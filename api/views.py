@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 
 from dashboards.live import order_live
 from events.filters import EventFilter
@@ -23,6 +26,13 @@ from shop.selectors.orders import order_for_user, orders_for_user
 from shop.services.cart import reservations_expire_due
 
 from . import serializers
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request, *args, **kwargs):
+    raise Http404
 
 
 class PageFilterBackend(DjangoFilterBackend):
