@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BROWSER_ARGS ?= --browser chromium --screenshot only-on-failure --output test-artifacts/playwright
 
-.PHONY: run test test-fast test-browser test-fresh-machine css css-watch lint format bench worker beat migrate seed install check-deploy clean
+.PHONY: run test test-fast test-browser test-fresh-machine css css-watch lint format bench worker beat migrate seed install check-deploy clean messages messages-compile template-scan
 
 .tools/bin/uv:
 	$(PYTHON_BOOT) -m venv .tools
@@ -57,6 +57,18 @@ css: node_modules/.bin/tailwindcss
 
 css-watch: node_modules/.bin/tailwindcss
 	npx @tailwindcss/cli -i static/src/app.css -o static/css/app.css --watch=always
+
+# Translations (README: "Adding a string and its translations"). `make messages` extracts
+# every marked string into the vi/ru catalogs (needs GNU gettext: apt-get install gettext)
+# and compiles them; `make messages-compile` only compiles, with Babel (no gettext needed).
+messages: install
+	$(PY) manage.py messages_update
+
+messages-compile: install
+	$(PY) manage.py messages_compile
+
+template-scan: install
+	$(PY) manage.py template_scan
 
 lint: install
 	.venv/bin/ruff check .

@@ -51,7 +51,10 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and page caches live in the cache; each test starts from an empty one.
+    from project.core.rate_limits import rate_limits_reset
+
     cache.clear()
+    rate_limits_reset()
     yield
 
 
@@ -70,6 +73,23 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def fake_vnpay(settings):
+    """The fake VNPAY gateway (shop/tests/fake_vnpay.py), with the settings pointing at it;
+    the shop's and the events' refund tests share it."""
+    from shop.tests.fake_vnpay import FakeVnpay
+
+    gateway = FakeVnpay().start()
+    settings.VNPAY_TMN_CODE = gateway.tmn_code
+    settings.VNPAY_HASH_SECRET = gateway.secret
+    settings.VNPAY_PAYMENT_URL = gateway.payment_url
+    settings.VNPAY_API_URL = gateway.api_url
+    settings.VNPAY_TIMEOUT_SECONDS = 5
+    settings.SITE_URL = "http://testserver"
+    yield gateway
+    gateway.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from project.core.images import IMAGE_ACCEPT, image_is_upload, image_reencode
 
-from .models import Attendee, Event, EventLocation, EventOnlineInfo, TicketType
+from .models import Attendee, Event, EventCancelRun, EventLocation, EventOnlineInfo, TicketType
 
 
 class EventLocationInline(admin.StackedInline):
@@ -96,6 +96,16 @@ class TicketTypeAdmin(admin.ModelAdmin):
     @admin.display(description="Available")
     def available_now(self, obj):
         return obj.available
+
+
+@admin.register(EventCancelRun)
+class EventCancelRunAdmin(admin.ModelAdmin):
+    list_display = ("event", "status", "orders_done", "orders_total", "created", "finished_at")
+    list_filter = ("status",)
+    search_fields = ("event__title", "reason")
+    list_select_related = ("event",)
+    raw_id_fields = ("event", "actor")
+    readonly_fields = [field.name for field in EventCancelRun._meta.fields]
 
 
 @admin.register(Attendee)

@@ -9,6 +9,6 @@ class EventsConfig(AppConfig):
         from shop.kinds import kind_register
 
         from .kinds import TicketKind
-        from .services import emails  # noqa: F401 - registers the tickets e-mail handler
+        from .services import cancel, emails  # noqa: F401 - cancel and emails register outbox kinds
 
         kind_register(TicketKind())

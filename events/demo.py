@@ -234,7 +234,7 @@ def seed(*, out) -> None:
                 event=event,
                 city=city,
                 address=address,
-                country="Vietnam",
+                country="VN",
                 latitude=Decimal(str(lat)),
                 longitude=Decimal(str(lng)),
             )

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from project.core.images import IMAGE_ACCEPT, IMAGE_HELP_TEXT, image_is_upload, image_validate
 from project.core.text import single_line
@@ -97,8 +99,8 @@ class EventForm(forms.Form):
         help_text=IMAGE_HELP_TEXT,
     )
     # In person
-    country = forms.CharField(
-        max_length=100, required=False, initial="Vietnam", widget=forms.TextInput(attrs=INPUT)
+    country = LazyTypedChoiceField(
+        choices=countries, required=False, initial="VN", widget=forms.Select(attrs=INPUT)
     )
     city = forms.CharField(max_length=100, required=False, widget=forms.TextInput(attrs=INPUT))
     address = forms.CharField(max_length=255, required=False, widget=forms.TextInput(attrs=INPUT))

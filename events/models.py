@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from project.core.text import single_line, text_fold
 from project.core.timezones import (
@@ -157,7 +158,7 @@ class EventLocation(models.Model):
     """Where an in-person event happens."""
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="location")
-    country = models.CharField(max_length=100, default="Vietnam")
+    country = CountryField(default="VN")
     city = models.CharField(max_length=100, db_index=True)
     # `city` folded for the list's city filter (no case, accents or spaces), kept by save().
     city_search = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
@@ -167,7 +168,8 @@ class EventLocation(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
     def __str__(self):
-        return ", ".join(part for part in (self.address, self.city, self.country) if part)
+        parts = (self.address, self.city, self.country.name)
+        return ", ".join(part for part in parts if part)
 
     def save(self, *args, **kwargs):
         # A derived column, not a rule: it must follow `city` however the row is written.
@@ -316,3 +318,56 @@ class Attendee(models.Model):
 
     def get_pdf_url(self):
         return reverse("events:ticket_pdf", kwargs={"code": self.code})
+
+
+class EventCancelRun(models.Model):
+    """One run of the refunds of a canceled event, done by a task (`event_cancel_run`) while
+    the organizer watches its progress. At most one runs per event at a time: starting again
+    while one is queued or running shows that one."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="cancel_runs")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=255)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    orders_total = models.PositiveIntegerField(default=0)
+    orders_done = models.PositiveIntegerField(default=0)
+    refunded_orders = models.JSONField(default=list, blank=True)
+    failed = models.JSONField(default=list, blank=True)  # [[order number, why], ...]
+    tickets_voided = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+    # Written by the running task after each order: a run whose heartbeat is older than
+    # OUTBOX_LEASE_SECONDS lost its worker and is taken over when redelivered.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_cancel_run_per_event",
+            )
+        ]
+
+    def __str__(self):
+        return f"Cancel run #{self.pk} of {self.event_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return (self.orders_done * 100 // self.orders_total) if self.orders_total else 0

@@ -7,23 +7,9 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 
+from project.core.badges import status_badge
+
 from .models import Attendee, Event
-
-STATUS_BADGES = {
-    Event.Status.DRAFT: "badge",
-    Event.Status.PUBLISHED: "badge badge-success",
-    Event.Status.FINISHED: "badge badge-info",
-    Event.Status.CANCELED: "badge badge-danger",
-    Attendee.Status.PAID: "badge badge-success",
-    Attendee.Status.CHECKED_IN: "badge badge-info",
-    Attendee.Status.RESERVED: "badge badge-warning",
-    Attendee.Status.REFUNDED: "badge badge-danger",
-    Attendee.Status.CANCELED: "badge badge-danger",
-}
-
-
-def status_badge(value, label):
-    return format_html('<span class="{}">{}</span>', STATUS_BADGES.get(value, "badge"), label)
 
 
 class EventTable(tables.Table):
@@ -100,31 +86,33 @@ class AttendeeTable(tables.Table):
         return format_html('<code class="text-xs text-slate-500">{}…</code>', value[:8])
 
 
-CSV_HEADER = [
-    "name",
-    "ticket_type",
-    "status",
-    "buyer_email",
-    "order",
-    "code",
-    "checked_in_at",
-    "issued",
-]
+class AttendeeExportTable(tables.Table):
+    """The attendee download; times in the event's zone (the selector fetches the ticket
+    type's event)."""
 
+    name = tables.Column(verbose_name="name")
+    ticket_type = tables.Column(accessor="ticket_type__name", verbose_name="ticket_type")
+    status = tables.Column(verbose_name="status")
+    buyer_email = tables.Column(accessor="buyer__email", verbose_name="buyer_email", default="")
+    order = tables.Column(accessor="order_line__order__number", verbose_name="order", default="")
+    code = tables.Column(verbose_name="code")
+    checked_in_at = tables.Column(verbose_name="checked_in_at", default="")
+    issued = tables.Column(accessor="created", verbose_name="issued")
 
-def attendee_csv_row(attendee: Attendee) -> list:
-    """One row; times in the event's zone (the selector fetches the ticket type's event)."""
+    class Meta:
+        model = Attendee
+        fields = ()
+        orderable = False
 
-    def when(moment):
-        return attendee.ticket_type.event.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    def value_status(self, record):
+        return record.get_status_display()
 
-    return [
-        attendee.name,
-        attendee.ticket_type.name,
-        attendee.get_status_display(),
-        attendee.buyer.email if attendee.buyer_id else "",
-        attendee.order_line.order.number if attendee.order_line_id else "",
-        attendee.code,
-        when(attendee.checked_in_at),
-        when(attendee.created),
-    ]
+    def value_checked_in_at(self, record, value):
+        return self._local(record, value)
+
+    def value_issued(self, record, value):
+        return self._local(record, value)
+
+    @staticmethod
+    def _local(record, moment):
+        return record.ticket_type.event.local(moment).strftime("%Y-%m-%d %H:%M")

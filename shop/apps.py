@@ -11,10 +11,10 @@ class ShopConfig(AppConfig):
 
         kind_register(ProductKind())
 
-        # Order e-mails register their outbox handler on import.
+        # Order and low-stock e-mails register their outbox handlers on import.
         from allauth.account.signals import user_logged_in
 
-        from .services import emails  # noqa: F401
+        from .services import emails, inventory  # noqa: F401
         from .services.cart import cart_merge_at_login
 
         user_logged_in.connect(cart_merge_at_login, dispatch_uid="shop_cart_merge_at_login")

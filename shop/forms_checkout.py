@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from phonenumber_field.formfields import PhoneNumberField
 
+from project.accounts.addresses import ADDRESS_FIELDS, ADDRESS_REQUIRED, address_values
 from shop.kinds import ATTENDEE_NAME_MAX_LENGTH
 from shop.models import Order
 
@@ -32,7 +34,7 @@ class DeliveryForm(forms.Form):
     )
     address = forms.ChoiceField(label="Deliver to", required=False, widget=forms.RadioSelect)
     recipient = forms.CharField(max_length=150, required=False)
-    phone = forms.CharField(max_length=32, required=False)
+    phone = PhoneNumberField(required=False)
     line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     city = forms.CharField(max_length=100, required=False)
@@ -42,8 +44,6 @@ class DeliveryForm(forms.Form):
         label="Save this address to my profile", required=False, initial=True
     )
 
-    NEW_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
-
     def __init__(self, *args, addresses=(), **kwargs):
         from django_countries import countries
 
@@ -51,8 +51,7 @@ class DeliveryForm(forms.Form):
         self.fields["country"].choices = list(countries)
         self.addresses = {str(address.pk): address for address in addresses}
         self.fields["address"].choices = [
-            (pk, ", ".join(line for line in address.as_lines() if line))
-            for pk, address in self.addresses.items()
+            (pk, ", ".join(address.as_lines())) for pk, address in self.addresses.items()
         ] + [(NEW_ADDRESS, "A new address")]
         if not self.is_bound:
             default = next(iter(self.addresses), NEW_ADDRESS)
@@ -69,22 +68,12 @@ class DeliveryForm(forms.Form):
             address = self.addresses.get(choice)
             if address is None:
                 raise forms.ValidationError("Choose one of your saved addresses or a new one.")
-            data["shipping_address"] = {
-                "recipient": address.recipient,
-                "phone": address.phone,
-                "line1": address.line1,
-                "line2": address.line2,
-                "city": address.city,
-                "postcode": address.postcode,
-                "country": address.country,
-            }
+            data["shipping_address"] = address_values(address)
             return data
-        for name in ("recipient", "line1", "city", "country"):
+        for name in ADDRESS_REQUIRED:
             if not data.get(name) and name not in self.errors:
                 self.add_error(name, "Needed for delivery.")
-        data["shipping_address"] = {
-            name: (data.get(name) or "").strip() for name in self.NEW_FIELDS
-        }
+        data["shipping_address"] = address_values({name: data.get(name) for name in ADDRESS_FIELDS})
         data["remember_address"] = bool(data.get("save_address"))
         return data
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from project.core.badges import stock_badge
 from shop.models import Category, Product, StockMovement
 from shop.templatetags.money import money_format
 
@@ -42,12 +43,11 @@ class ProductTable(tables.Table):
         return money_format(record.price, record.currency)
 
     def render_stock(self, record):
-        """Available units (on hand less reserved), the number that sells."""
-        if record.available == 0:
-            return mark_safe('<span class="badge badge-danger">Out</span>')  # noqa: S308
-        if record.low_stock:
-            return format_html('<span class="badge badge-warning">{} low</span>', record.available)
-        return record.available
+        """Available units (on hand less reserved), the number that sells; a badge when
+        it is out or low."""
+        if record.available > 0 and not record.low_stock:
+            return record.available
+        return stock_badge(record.available, low=record.low_stock)
 
     def render_active(self, value):
         if value:
@@ -60,35 +60,40 @@ class ProductTable(tables.Table):
             reverse("shop:staff_stock") + f"?product={record.pk}",
         )
 
-    CSV_FIELDS = (
-        "id",
-        "name",
-        "slug",
-        "category",
-        "seller",
-        "price",
-        "currency",
-        "stock",
-        "low_stock_threshold",
-        "active",
-        "updated",
-    )
 
-    @staticmethod
-    def csv_row(product: Product) -> list:
-        return [
-            product.pk,
-            product.name,
-            product.slug,
-            product.category.name,
-            product.organization.name if product.organization else "House store",
-            f"{product.price:.2f}",
-            product.currency,
-            product.stock,
-            product.low_stock_threshold,
-            "yes" if product.active else "no",
-            product.updated.isoformat(timespec="seconds"),
-        ]
+class ProductExportTable(tables.Table):
+    """The staff product download: plain values, one column per field a spreadsheet needs."""
+
+    id = tables.Column(verbose_name="id")
+    name = tables.Column(verbose_name="name")
+    slug = tables.Column(verbose_name="slug")
+    category = tables.Column(accessor="category__name", verbose_name="category")
+    seller = tables.Column(
+        accessor="organization__name", verbose_name="seller", default="House store"
+    )
+    price = tables.Column(verbose_name="price")
+    currency = tables.Column(verbose_name="currency")
+    stock = tables.Column(verbose_name="stock")
+    low_stock_threshold = tables.Column(verbose_name="low_stock_threshold")
+    active = tables.Column(verbose_name="active")
+    updated = tables.Column(verbose_name="updated")
+
+    class Meta:
+        model = Product
+        fields = ()
+        orderable = False
+
+    def value_price(self, value):
+        return f"{value:.2f}"
+
+    def value_currency(self, record):
+        return record.currency
+
+    def value_active(self, value):
+        return "yes" if value else "no"
+
+    def value_updated(self, value):
+        return value.isoformat(timespec="seconds")
 
 
 class CategoryTable(tables.Table):

@@ -10,7 +10,6 @@ import logging
 import secrets
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,11 +18,13 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from project.accounts.roles import Perm
 from project.core.audit import audit_log
-from project.core.mail import email_message
-from project.core.outbox import email_enqueue
+from project.core.mail import email_message, in_recipient_language
+from project.core.outbox import outbox_enqueue, outbox_handler
+from project.core.rate_limits import rate_limit_hit
 
 from . import broadcast
 from .models import HandOff, Membership, Message, Room
@@ -335,14 +336,25 @@ def message_post(*, room_id: int, author, text) -> Message:
     return message
 
 
+MISSED_REPLY_EMAIL = "support_missed_reply_email"
+
+
 def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
-    """E-mail the customer the recent messages, at most once per room every N minutes."""
+    """E-mail the customer the recent messages, at most once per room every N minutes.
+    The outbox row names the room and the time; the e-mail is rendered when it is sent."""
     window = timedelta(minutes=settings.SUPPORT_MISSED_REPLY_MINUTES)
     if room.missed_reply_emailed_at and room.missed_reply_emailed_at > now - window:
         return []
     room.missed_reply_emailed_at = now
+    outbox_enqueue(kind=MISSED_REPLY_EMAIL, payload={"room": room.pk, "until": now.isoformat()})
+    return ["missed_reply_emailed_at"]
+
+
+@outbox_handler(MISSED_REPLY_EMAIL)
+def _missed_reply_deliver(payload: dict) -> None:
+    room = Room.objects.select_related("customer").get(pk=payload["room"])
     recent = list(
-        room.messages.filter(kind=Message.Kind.CHAT)
+        room.messages.filter(kind=Message.Kind.CHAT, created__lte=payload["until"])
         .select_related("author")
         .order_by("-created", "-pk")[:10]
     )[::-1]
@@ -351,19 +363,19 @@ def _missed_reply_enqueue(*, room: Room, now) -> list[str]:
         "messages": recent,
         "room_url": settings.SITE_URL + room.get_absolute_url(),
     }
-    email = email_message(
-        subject="New reply from Tessera support",
-        body=render_to_string("support/email/missed_reply.txt", context),
-        to=[room.customer.email],
-    )
-    email.attach_alternative(
-        render_to_string("support/email/missed_reply.html", context), "text/html"
-    )
-    email_enqueue(message=email)
-    return ["missed_reply_emailed_at"]
+    with in_recipient_language(user=room.customer):
+        email = email_message(
+            subject=_("New reply from Tessera support"),
+            body=render_to_string("support/email/missed_reply.txt", context),
+            to=[room.customer.email],
+        )
+        email.attach_alternative(
+            render_to_string("support/email/missed_reply.html", context), "text/html"
+        )
+    email.send()
 
 
-# --- presence and rate limit (in the cache, shared by every process with Redis) -----------
+# --- presence (in the cache, shared by every process with Redis) and rate limits ---------
 
 _local_lock = threading.Lock()
 
@@ -412,36 +424,25 @@ class _ScoredSet:
             return len(members)
 
 
-def _window_exceeded(*, key: str, limit: int, window: int) -> bool:
-    """Count one attempt in a sliding window; True when there were more than `limit`."""
-    now = time.time()
-    attempts = _ScoredSet(key, ttl=window + 1)
-    try:
-        count = attempts.update(add={uuid.uuid4().hex: now}, drop_below=now - window)
-    except Exception:  # the cache is down: chat keeps working without the limit
-        logger.warning("support rate limit unavailable", exc_info=True)
-        return False
-    return count > limit
-
-
 def rate_limit_exceeded(*, user_id: int) -> bool:
-    """Count one attempt; True when the user made more than SUPPORT_RATE_LIMIT attempts in
-    the last SUPPORT_RATE_LIMIT_SECONDS (refused attempts count too, so flooding keeps
-    a client limited)."""
-    return _window_exceeded(
-        key=f"support:rate:{user_id}",
+    """Count one message; True when the user sent more than SUPPORT_RATE_LIMIT in the last
+    SUPPORT_RATE_LIMIT_SECONDS (project/core/rate_limits.py, shared by every process)."""
+    return not rate_limit_hit(
+        scope="support:message",
+        key=user_id,
         limit=settings.SUPPORT_RATE_LIMIT,
-        window=settings.SUPPORT_RATE_LIMIT_SECONDS,
+        seconds=settings.SUPPORT_RATE_LIMIT_SECONDS,
     )
 
 
 def room_create_rate_exceeded(*, user_id: int) -> bool:
     """Count one room created by slug; True beyond SUPPORT_ROOM_CREATE_LIMIT in the last
     SUPPORT_ROOM_CREATE_SECONDS."""
-    return _window_exceeded(
-        key=f"support:rooms:{user_id}",
+    return not rate_limit_hit(
+        scope="support:room",
+        key=user_id,
         limit=settings.SUPPORT_ROOM_CREATE_LIMIT,
-        window=settings.SUPPORT_ROOM_CREATE_SECONDS,
+        seconds=settings.SUPPORT_ROOM_CREATE_SECONDS,
     )
 
 

@@ -104,6 +104,8 @@ TOOLS = {
     "pdftoppm": lambda: _tool("pdftoppm", "poppler-utils"),
     "zbar": lambda: _library("zbar", "libzbar0"),
     "redis-server": lambda: _tool("redis-server", "redis-server"),
+    # makemessages (the catalog up-to-date check) runs xgettext and msgmerge.
+    "gettext": lambda: _tool("xgettext", "gettext") or _tool("msgmerge", "gettext"),
 }
 
 POSTGRES = Missing(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from events.models import Attendee, Event
 from events.selectors import attendee_for_checkin
 from project.core.audit import audit_log
+from project.core.locks import lock_timeout
 
 
 class TicketNotFound(LookupError):
@@ -49,7 +50,7 @@ def ticket_checkin(*, organization, code: str, actor, event: Event | None = None
         return CheckinResult("invalid", attendee, "This event is not published.")
 
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), lock_timeout():
         admitted = Attendee.objects.filter(pk=attendee.pk, status=Attendee.Status.PAID).update(
             status=Attendee.Status.CHECKED_IN, checked_in_at=now, checked_in_by=actor, updated=now
         )

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
-from project.core.mail import email_message
-from project.core.outbox import email_enqueue, outbox_enqueue, outbox_handler
+from project.core.mail import email_message, in_recipient_language
+from project.core.outbox import outbox_enqueue, outbox_handler
 
 logger = logging.getLogger("tessera.events")
 
@@ -50,29 +51,37 @@ def tickets_email_build(*, order_pk: int) -> EmailMultiAlternatives | None:
     from shop.models import Order
 
     order = Order.objects.select_related("user").get(pk=order_pk)
-    attendees = list(tickets_for_order(order=order))
-    if not attendees:
-        return None
-    registration = order.total == 0  # a free registration: no payment to speak of
-    context = {
-        "order": order,
-        "registration": registration,
-        "attendees": attendees,
-        "customer_name": order.user.name or order.email.split("@")[0],
-        "tickets_url": settings.SITE_URL + "/events/my-tickets/",
-        "site_url": settings.SITE_URL,
-    }
-    events = sorted({attendee.ticket_type.event.title for attendee in attendees})
-    message = email_message(
-        subject=f"{'You are registered' if registration else 'Your tickets'}: {', '.join(events)}",
-        body=render_to_string("events/emails/tickets.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[order.email],
-    )
-    message.attach_alternative(render_to_string("events/emails/tickets.html", context), "text/html")
-    for attendee in attendees:
-        message.attach(ticket_filename(attendee), ticket_pdf(attendee=attendee), "application/pdf")
-    return message
+    # In the buyer's language, whatever the language of the request that paid the order.
+    with in_recipient_language(user=order.user, language=order.language):
+        attendees = list(tickets_for_order(order=order))
+        if not attendees:
+            return None
+        registration = order.total == 0  # a free registration: no payment to speak of
+        context = {
+            "order": order,
+            "registration": registration,
+            "attendees": attendees,
+            "customer_name": order.user.name or order.email.split("@")[0],
+            "tickets_url": settings.SITE_URL + "/events/my-tickets/",
+            "site_url": settings.SITE_URL,
+        }
+        events = sorted({attendee.ticket_type.event.title for attendee in attendees})
+        message = email_message(
+            subject=(
+                _("You are registered: {events}") if registration else _("Your tickets: {events}")
+            ).format(events=", ".join(events)),
+            body=render_to_string("events/emails/tickets.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[order.email],
+        )
+        message.attach_alternative(
+            render_to_string("events/emails/tickets.html", context), "text/html"
+        )
+        for attendee in attendees:
+            message.attach(
+                ticket_filename(attendee), ticket_pdf(attendee=attendee), "application/pdf"
+            )
+        return message
 
 
 @outbox_handler(TICKETS_EMAIL)
@@ -82,23 +91,55 @@ def _send_tickets(payload: dict) -> None:
         message.send()
 
 
-def event_canceled_email_queue(*, event, email: str, name: str, tickets: int, refund=None) -> None:
-    """Tell one buyer their tickets for `event` are canceled (and what was refunded).
-    Call inside the cancel transaction: the outbox sends it after commit."""
+CANCELED_EMAIL = "events_canceled_email"
+
+
+def event_canceled_email_queue(*, event, order, tickets: int, refund=None) -> None:
+    """Tell the buyer of `order` their `tickets` for `event` are canceled (and what was
+    refunded). Call inside a transaction: the outbox row names the rows, and the e-mail is
+    rendered when it is sent."""
+    outbox_enqueue(
+        kind=CANCELED_EMAIL,
+        payload={
+            "event": event.pk,
+            "order": order.pk,
+            "tickets": tickets,
+            "refund": refund.pk if refund is not None else None,
+        },
+    )
+
+
+@outbox_handler(CANCELED_EMAIL)
+def _send_canceled(payload: dict) -> None:
+    from events.models import Event
+    from shop.models import Order, Refund
+
+    event = Event.objects.select_related("organization").get(pk=payload["event"])
+    order = Order.objects.select_related("user").get(pk=payload["order"])
+    refund = (
+        Refund.objects.select_related("order").filter(pk=payload["refund"]).first()
+        if payload.get("refund")
+        else None
+    )
+    with in_recipient_language(user=order.user, language=order.language):
+        _canceled_send(event=event, order=order, refund=refund, tickets=payload["tickets"])
+
+
+def _canceled_send(*, event, order, refund, tickets: int) -> None:
     context = {
         "event": event,
-        "name": name,
+        "name": (order.user.name if order.user else "") or order.email.split("@")[0],
         "tickets": tickets,
         "refund": refund,
         "site_url": settings.SITE_URL,
     }
     message = email_message(
-        subject=f"Canceled: {event.title}",
+        subject=_("Canceled: {event}").format(event=event.title),
         body=render_to_string("events/emails/canceled.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
+        to=[order.email],
     )
     message.attach_alternative(
         render_to_string("events/emails/canceled.html", context), "text/html"
     )
-    email_enqueue(message=message)
+    message.send()

@@ -3,7 +3,6 @@ through the real cart, checkout and mock payment services."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,9 +11,13 @@ from django.utils import timezone
 
 from events.models import Event, EventLocation, EventOnlineInfo, TicketType
 from project.organizations.tests.factories import OrganizationFactory
-from shop.models import Order, Payment
-from shop.tests.kinds import order_for as shop_order_for
-from shop.tests.kinds import user_cart  # noqa: F401 - re-exported for the events tests
+from shop.models import Order
+from shop.tests.factories import (
+    order_paid,
+    order_placed,
+    payment_confirmed,
+    user_cart,  # noqa: F401 - re-exported for the events tests
+)
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -70,31 +73,13 @@ def free_ticket_type(**kwargs) -> TicketType:
 
 def order_for(*, user, ticket_type: TicketType, quantity: int = 1) -> Order:
     """Put tickets in the user's cart and place the order (unpaid unless free)."""
-    return shop_order_for(user, ("ticket", ticket_type.pk, quantity), delivery_type="none")
+    return order_placed(user, ("ticket", ticket_type.pk, quantity), delivery_type="none")
 
 
 def pay(order: Order):
     """Pay an order through the mock provider's signed callback, as its sandbox does."""
-    from shop.payments.mock import mock_callback_params
-    from shop.payments.services import payment_confirm
-
-    payment = Payment.objects.create(
-        order=order,
-        provider="mock",
-        reference=f"T{secrets.token_hex(8).upper()}",
-        amount=order.total,
-        currency=order.currency,
-    )
-    result = payment_confirm(
-        provider_code="mock", params=mock_callback_params(payment=payment, approved=True)
-    )
-    order.refresh_from_db()
-    return result
+    return payment_confirmed(order)
 
 
 def buy(*, user, ticket_type: TicketType, quantity: int = 1) -> Order:
-    order = order_for(user=user, ticket_type=ticket_type, quantity=quantity)
-    if order.status != Order.Status.PAID:
-        result = pay(order)
-        assert result.outcome == "paid", result
-    return order
+    return order_paid(user, ("ticket", ticket_type.pk, quantity), delivery_type="none")

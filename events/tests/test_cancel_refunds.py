@@ -17,13 +17,11 @@ from events.services.cancel import event_cancel
 from events.services.tickets import TicketError, event_register
 from project.accounts.tests.factories import UserFactory
 from project.core.models import OutboxMessage
-from project.core.outbox import payload_open
 from shop.kinds import FulfilRefused, kind_get
 from shop.models import Order, Payment, Refund
 from shop.payments.mock import mock_callback_params
 from shop.payments.services import payment_confirm
-from shop.tests.test_refunds import db_refuses
-from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
+from tests.db_faults import db_refuses
 
 from .factories import TicketTypeFactory, free_ticket_type, order_for, user_cart
 
@@ -42,15 +40,13 @@ def vnpay_buy(*, user, ticket_type, quantity) -> Order:
 
 
 def canceled_mails(event) -> int:
-    return sum(
-        1
-        for message in OutboxMessage.objects.filter(kind="email")
-        if f"Canceled: {event.title}" in str(payload_open(message.payload))
-    )
+    return OutboxMessage.objects.filter(
+        kind="events_canceled_email", payload__event=event.pk
+    ).count()
 
 
 @pytest.fixture
-def sold(fake_vnpay):  # noqa: F811 - the fixture imported above
+def sold(fake_vnpay):
     ticket_type = TicketTypeFactory(quantity=10)
     order = vnpay_buy(user=UserFactory(), ticket_type=ticket_type, quantity=2)
     return ticket_type.event, order, fake_vnpay

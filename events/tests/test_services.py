@@ -343,7 +343,7 @@ def test_a_draft_is_published_only_when_it_can_be_sold():
             "ends_at": timezone.now() + timedelta(days=3, hours=2),
             "is_free": False,
             "city": "Hanoi",
-            "country": "Vietnam",
+            "country": "VN",
         },
     )
     assert event.status == Event.Status.DRAFT and event.slug == "tennis-ladder"

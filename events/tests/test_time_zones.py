@@ -100,7 +100,7 @@ def test_organizers_type_times_in_the_events_zone_and_see_them_again(client):
             "starts_at": "2031-03-09T05:00",
             "ends_at": "2031-03-09T09:00",
             "city": "Hanoi",
-            "country": "Vietnam",
+            "country": "VN",
         },
     )
     assert response.status_code == 302

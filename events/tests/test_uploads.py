@@ -57,7 +57,7 @@ def create_form(**extra):
         "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (starts + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
         "city": "Da Nang",
-        "country": "Vietnam",
+        "country": "VN",
         **extra,
     }
 

@@ -429,7 +429,7 @@ def test_attendee_list_searches_and_exports_csv(client):
     assert "Nguyen Hoa" in html and "HYPERLINK" not in html
 
     response = client.get(url.replace("attendees/", "attendees.csv"))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["name", "ticket_type", "status"]
     names = sorted(row[0] for row in rows[1:])
     assert names == ["'=HYPERLINK(1)", "Nguyen Hoa"]  # formulas are quoted
@@ -508,7 +508,7 @@ def test_organizer_creates_publishes_and_cancels_through_the_pages(
             "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
             "ends_at": (starts + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
             "city": "Da Nang",
-            "country": "Vietnam",
+            "country": "VN",
         },
     )
     event = Event.objects.get()
@@ -521,7 +521,7 @@ def test_organizer_creates_publishes_and_cancels_through_the_pages(
         "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": starts.strftime("%Y-%m-%dT%H:%M"),
         "city": "Da Nang",
-        "country": "Vietnam",
+        "country": "VN",
         "address": "My Khe Beach",
     }
     refused = client.post(edit_url, form)
@@ -550,13 +550,10 @@ def test_organizer_creates_publishes_and_cancels_through_the_pages(
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED
     buy(user=(buyer := UserFactory()), ticket_type=event.ticket_types.get())
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("events_org:cancel", args=[organization.slug, event.pk]),
-            {"reason": "Typhoon", "confirm": "on"},
-            follow=True,
-        )
-    assert "1 order(s) refunded" in response.content.decode()
+    cancel_url = reverse("events_org:cancel", args=[organization.slug, event.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # the refunds' task runs at commit
+        client.post(cancel_url, {"reason": "Typhoon", "confirm": "on"})
+    assert "1 order(s) refunded" in client.get(cancel_url).content.decode()
     assert any(mail.to == [buyer.email] and "Typhoon" in mail.body for mail in mailoutbox)
 
 

@@ -4,12 +4,10 @@ organization's filter, so another organization's event id is a 404 too."""
 
 from __future__ import annotations
 
-import itertools
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
@@ -18,7 +16,7 @@ from events.filters import AttendeeFilter
 from events.forms import CancelEventForm, CheckinForm, EventForm, TicketTypeForm
 from events.models import Attendee, Event, TicketType
 from events.selectors import attendees_for_event, events_for_organization, ticket_types_for_event
-from events.services.cancel import event_cancel
+from events.services.cancel import event_cancel_start
 from events.services.checkin import TicketNotFound, ticket_checkin
 from events.services.events import (
     EventError,
@@ -31,8 +29,8 @@ from events.services.events import (
     ticket_type_delete,
     ticket_type_update,
 )
-from events.tables import CSV_HEADER, AttendeeTable, EventTable, attendee_csv_row
-from project.core.csv_export import csv_response
+from events.tables import AttendeeExportTable, AttendeeTable, EventTable
+from project.core.exports import export_requested, export_response
 from project.organizations.scoping import get_for_organization_or_404, organization_view
 
 
@@ -154,36 +152,35 @@ def event_finish_view(request, event_id: int):
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
 def event_cancel_view(request, event_id: int):
+    """The cancel form, and the progress of the refunds once started (polled by HTMX while
+    the task runs). Starting while a run is under way shows that run."""
     event = _event(request, event_id)
     form = CancelEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            report = event_cancel(
+            run, started = event_cancel_start(
                 event=event, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except EventError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request,
-                f"“{event.title}” is canceled: {len(report.refunded_orders)} order(s) refunded, "
-                f"{report.tickets_voided} ticket(s) voided, attendees notified.",
-            )
-            for number, why in report.failed:
-                messages.error(
-                    request, f"Refund of order {number} failed ({why}). Cancel again to retry."
-                )
-            return _to_detail(event)
-    return render(
-        request,
-        "events/org/event_cancel.html",
-        {
-            "organization": request.organization,
-            "event": event,
-            "form": form,
-            "tickets_valid": _checkin_counts(event)["total"],
-        },
-    )
+            if not started:
+                messages.info(request, _("The refunds are already running: see their progress."))
+            return redirect("events_org:cancel", request.organization.slug, event.pk)
+    event.refresh_from_db()
+    context = {
+        "organization": request.organization,
+        "event": event,
+        "form": form,
+        "run": event.cancel_runs.select_related("actor").first(),
+        "tickets_valid": _checkin_counts(event)["total"],
+    }
+    if request.htmx and request.method == "GET":
+        response = render(request, "events/org/event_cancel.html#cancel_progress", context)
+        if context["run"] is not None and not context["run"].is_active:
+            response["HX-Refresh"] = "true"  # finished: the whole page, with the retry form
+        return response
+    return render(request, "events/org/event_cancel.html", context)
 
 
 # --- ticket types --------------------------------------------------------------------------
@@ -282,15 +279,11 @@ def attendee_list(request, event_id: int):
 
 @organization_view
 def attendee_export(request, event_id: int):
-    """The attendee list (with the page's filters) as CSV, streamed."""
+    """The attendee list (with the page's filters) as CSV, or as xlsx with `?_export=xlsx`."""
     event = _event(request, event_id)
-    attendees = _attendee_filter(request, event).qs
-    rows = (attendee_csv_row(attendee) for attendee in attendees.iterator(chunk_size=500))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csv_response(
-        itertools.chain([CSV_HEADER], rows),
-        filename=f"attendees-{event.slug[:50]}-{stamp}.csv",
-        streaming=True,
+    table = AttendeeExportTable(_attendee_filter(request, event).qs)
+    return export_response(
+        table, export_format=export_requested(request) or "csv", name=f"attendees-{event.slug[:50]}"
     )
 
 

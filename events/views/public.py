@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -27,6 +28,7 @@ from events.selectors import (
     user_is_event_member,
 )
 from events.services.tickets import CartHasOtherItems, TicketError, attendee_rename, event_register
+from project.accounts.verification import verified_email_required
 from project.core.ratelimit import search_rate
 from shop.services.cart import reservations_expire_due
 
@@ -96,12 +98,10 @@ def event_detail(request, slug: str):
 
 
 @require_POST
-@login_required
+@verified_email_required(message=_("Please verify your e-mail address before registering."))
 @ratelimit(key="user_or_ip", rate="20/m", method="POST", block=True)
 def event_register_view(request, slug: str):
     """A free ticket in one step: the ticket goes through the cart and a zero-total order."""
-    from allauth.account.models import EmailAddress
-
     from shop.services.cart import CartError, cart_add, cart_for_request
 
     event = get_object_or_404(Event, slug=slug, status=Event.Status.PUBLISHED)
@@ -113,9 +113,6 @@ def event_register_view(request, slug: str):
         )
         return redirect(event)
     ticket_type = get_object_or_404(event.ticket_types, pk=form.cleaned_data["ticket_type"])
-    if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
-        messages.warning(request, "Please verify your e-mail address before registering.")
-        return redirect("account_email")
     cart = cart_for_request(request, create=True)
     try:
         order = event_register(

@@ -1,11 +1,14 @@
+from datetime import datetime
+
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404
+from django.utils import translation
 
+from project.core.mail import in_recipient_language
+from project.core.outbox import outbox_enqueue, outbox_handler
 from project.core.sealing import text_open, text_seal
 
 
@@ -53,13 +56,63 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         # Account e-mails go through the outbox like every other e-mail, so a broker or
-        # SMTP outage delays them instead of losing them.
-        from project.core.outbox import email_enqueue
+        # SMTP outage delays them instead of losing them. The row holds the template and
+        # its values (sealed: they carry reset keys), and the worker renders it in the
+        # account's language where it has one, else the language it was asked for in (a
+        # reset asked for from an English page still reaches a Vietnamese user in Vietnamese).
+        outbox_enqueue(
+            kind=ACCOUNT_EMAIL,
+            payload={
+                "template_prefix": template_prefix,
+                "email": email,
+                "context": context_dump(context),
+                "language": translation.get_language() or "",
+            },
+        )
 
-        request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        ctx.update(context)
-        email_enqueue(message=self.render_mail(template_prefix, email, ctx))
+
+ACCOUNT_EMAIL = "account_email"
+
+
+def context_dump(context: dict) -> dict:
+    """The JSON form of an allauth e-mail context: plain values as they are, model rows by
+    primary key, times in ISO form; the request and the site are found again at send time."""
+    from django.db.models import Model
+
+    dumped = {}
+    for name, value in context.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            dumped[name] = value
+        elif isinstance(value, Model):
+            dumped[name] = {"model": value._meta.label, "pk": value.pk}
+        elif isinstance(value, datetime):
+            dumped[name] = {"datetime": value.isoformat()}
+    return dumped
+
+
+def context_load(dumped: dict) -> dict:
+    from django.apps import apps
+
+    context = {}
+    for name, value in dumped.items():
+        if isinstance(value, dict) and "model" in value:
+            value = apps.get_model(value["model"])._default_manager.filter(pk=value["pk"]).first()
+        elif isinstance(value, dict) and "datetime" in value:
+            value = datetime.fromisoformat(value["datetime"])
+        context[name] = value
+    return context
+
+
+@outbox_handler(ACCOUNT_EMAIL, sealed=True)
+def account_email_deliver(payload: dict) -> None:
+    from allauth.account.adapter import get_adapter
+    from django.contrib.sites.models import Site
+
+    context = {"email": payload["email"], "current_site": Site.objects.get_current()}
+    context.update(context_load(payload["context"]))
+    with in_recipient_language(user=context.get("user"), language=payload.get("language", "")):
+        message = get_adapter().render_mail(payload["template_prefix"], payload["email"], context)
+    message.send()
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

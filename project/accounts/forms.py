@@ -1,6 +1,7 @@
 from allauth.account import forms as allauth_forms
 from allauth.core import context as allauth_context
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Address, User
 
@@ -26,12 +27,6 @@ class AddressForm(forms.ModelForm):
             "is_default",
         ]
 
-    def clean_country(self):
-        country = self.cleaned_data["country"].strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise forms.ValidationError("Use the two-letter country code, e.g. VN or US.")
-        return country
-
 
 # --- bot protection on allauth's forms ------------------------------------------------------
 
@@ -50,9 +45,10 @@ class CaptchaWhenThrottledMixin:
         if captcha_required(action=self.throttle_action, request=request):
             self.fields["captcha"] = CaptchaField(
                 widget=CaptchaTextInput(attrs={"class": "input mt-2"}),
-                label="Type the characters in the picture",
-                help_text="There were many attempts from your network, so we check that "
-                "you are a person.",
+                label=_("Type the characters in the picture"),
+                help_text=_(
+                    "There were many attempts from your network, so we check that you are a person."
+                ),
             )
 
 

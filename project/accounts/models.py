@@ -2,9 +2,14 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .addresses import address_lines
 
 
 def _new_token_salt() -> str:
@@ -14,7 +19,6 @@ def _new_token_salt() -> str:
 def _new_token_expiry():
     from datetime import timedelta
 
-    from django.conf import settings
     from django.utils import timezone
 
     return (timezone.now() + timedelta(days=settings.WS_TOKEN_MAX_AGE_DAYS)).replace(microsecond=0)
@@ -48,7 +52,12 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("full name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    # The language the user reads (pages after sign-in, e-mails); "" until they pick one or
+    # sign in (project/core/language.py).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     # The WebSocket token is derived from this salt and SECRET_KEY; regenerating the salt
     # invalidates every token issued before.
     ws_token_salt = models.CharField(max_length=32, default=_new_token_salt, editable=False)
@@ -93,12 +102,12 @@ class Address(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(max_length=50, blank=True, help_text=_("e.g. Home, Office"))
     recipient = models.CharField(max_length=150)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     line1 = models.CharField(_("address line 1"), max_length=200)
     line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(max_length=100)
     postcode = models.CharField(max_length=20, blank=True)
-    country = models.CharField(max_length=2, default="VN", help_text=_("ISO 3166 code"))
+    country = CountryField(_("country"), default="VN")
     is_default = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -111,11 +120,10 @@ class Address(models.Model):
                 name="address_one_default_per_user",
             )
         ]
-        verbose_name_plural = "addresses"
+        verbose_name_plural = _("addresses")
 
     def __str__(self):
         return f"{self.recipient}, {self.line1}, {self.city}"
 
     def as_lines(self) -> list[str]:
-        lines = [self.recipient, self.line1, self.line2, f"{self.postcode} {self.city}".strip()]
-        return [line for line in lines if line] + [self.country]
+        return address_lines(self, phone=False)

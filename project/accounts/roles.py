@@ -11,17 +11,18 @@ from enum import StrEnum
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "tessera_active_role"
 
 
 class Role(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    STAFF = "staff", "Staff"
-    MANAGER = "manager", "Manager"
-    BOOSTER = "booster", "Booster"
-    ORGANIZER = "organizer", "Organizer"
-    ADMIN = "admin", "Admin"
+    CUSTOMER = "customer", _("Customer")
+    STAFF = "staff", _("Staff")
+    MANAGER = "manager", _("Manager")
+    BOOSTER = "booster", _("Booster")
+    ORGANIZER = "organizer", _("Organizer")
+    ADMIN = "admin", _("Admin")
 
 
 class Perm(StrEnum):

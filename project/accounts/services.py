@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .addresses import ADDRESS_FIELDS, address_values
 from .models import Address
 
 
@@ -28,21 +29,18 @@ def address_delete(*, user, address_id: int) -> None:
     Address.objects.filter(user=user, pk=address_id).delete()
 
 
-ADDRESS_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
-
-
 @transaction.atomic
 def address_remember(*, user, address: dict) -> Address:
     """Keep an address typed at checkout in the user's profile, unless the same one is
     there already; the first address becomes the default one.
 
     Locks the user's address rows, as `address_save` does."""
-    values = {name: (address.get(name) or "").strip() for name in ADDRESS_FIELDS}
+    values = address_values(address)
     values["country"] = values["country"].upper()
     for name in ADDRESS_FIELDS:
         values[name] = values[name][: Address._meta.get_field(name).max_length]
     existing = list(Address.objects.select_for_update().filter(user=user))
     for known in existing:
-        if all(getattr(known, name) == value for name, value in values.items()):
+        if address_values(known) == values:
             return known
     return Address.objects.create(user=user, is_default=not existing, **values)

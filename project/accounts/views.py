@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
@@ -24,7 +25,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return render(
         request,
@@ -54,7 +55,7 @@ def address_form(request, address_id: int | None = None):
     form = AddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         services.address_save(user=request.user, form=form)
-        messages.success(request, "Address saved.")
+        messages.success(request, _("Address saved."))
         if request.htmx:
             return HttpResponseClientRedirect(reverse("accounts:profile"))
         return redirect("accounts:profile")
@@ -69,7 +70,7 @@ def address_form(request, address_id: int | None = None):
 def address_delete(request, address_id: int):
     get_object_or_404(Address, pk=address_id, user=request.user)
     services.address_delete(user=request.user, address_id=address_id)
-    messages.success(request, "Address removed.")
+    messages.success(request, _("Address removed."))
     return redirect("accounts:profile")
 
 
@@ -77,7 +78,7 @@ def address_delete(request, address_id: int):
 @require_POST
 def token_regenerate(request):
     token = ws_token_regenerate(user=request.user)
-    messages.success(request, "A new WebSocket token was made; the old one no longer works.")
+    messages.success(request, _("A new WebSocket token was made; the old one no longer works."))
     if request.htmx:
         return render(request, "accounts/profile.html#ws-token", {"ws_token": token})
     return redirect("accounts:profile")
@@ -90,9 +91,11 @@ def role_switch(request):
     try:
         role_activate(request=request, role=role)
     except (PermissionError, ValueError):
-        messages.error(request, "You do not have that role.")
+        messages.error(request, _("You do not have that role."))
         return redirect("dashboards:home")
-    messages.success(request, f"You are now working as {Role(role).label.lower()}.")
+    messages.success(
+        request, _("You are now working as %(role)s.") % {"role": str(Role(role).label).lower()}
+    )
     target = safe_next_url(request, request.POST.get("next"), fallback="dashboards:home")
     if request.htmx:
         return HttpResponseClientRedirect(target)

@@ -1,12 +1,15 @@
 """One application error class: its message is written for the person who caused it and is
 safe to show. Views, HTMX fragments and consumers handle it the same way (a message, a
-toast or an error frame with `status`), never a 500.
+toast or an error frame with `status`), never a 500: views that show it in their own form
+catch it, and `project.core.middleware.AppErrorMiddleware` answers the rest.
 
 Services raise subclasses (`CartError`, `CheckoutError`, `NotAvailable`, ...); `Busy` is
 what a lock that timed out becomes: "busy, try again", HTTP 503.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext
 
 
 class AppError(Exception):
@@ -24,7 +27,7 @@ class AppError(Exception):
 
     @classmethod
     def default_message(cls) -> str:
-        return "Something went wrong. Please try again."
+        return gettext("Something went wrong. Please try again.")
 
     @property
     def message(self) -> str:
@@ -39,4 +42,4 @@ class Busy(AppError):
 
     @classmethod
     def default_message(cls) -> str:
-        return "This is busy right now. Please try again in a moment."
+        return gettext("This is busy right now. Please try again in a moment.")

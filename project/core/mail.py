@@ -1,13 +1,20 @@
 """Composing e-mails (`email_message`, used by every app's e-mail service) and the e-mail
 backend of the embedded default: prints to the console and, where the development outbox is
-enabled (never under production settings), keeps a copy for /dev/outbox/."""
+enabled (never under production settings), keeps a copy for /dev/outbox/.
+
+An e-mail is written in its recipient's language, never the language of the request that
+caused it (a staff member working in English marks a Vietnamese customer's order paid):
+render subject and bodies inside `with in_recipient_language(user=..., language=...):`.
+Messages built when the outbox sends them (order e-mails) do this at send time."""
 
 import base64
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
+from django.utils import translation
 
+from .language import language_supported
 from .text import single_line
 
 SUBJECT_MAX_LENGTH = 150
@@ -24,8 +31,25 @@ def email_subject(text: str) -> str:
 
 def email_message(*, subject: str, **kwargs) -> EmailMultiAlternatives:
     """An `EmailMultiAlternatives` whose subject went through `email_subject`. Every
-    e-mail service composes its messages here."""
-    return EmailMultiAlternatives(subject=email_subject(subject), **kwargs)
+    e-mail service composes its messages here, inside `in_recipient_language(...)` (a lazy
+    subject is translated into the language active here)."""
+    return EmailMultiAlternatives(subject=email_subject(str(subject)), **kwargs)
+
+
+def recipient_language(*, user=None, language: str = "") -> str:
+    """The language to write to someone in: their profile's, else `language` (what a guest
+    used, e.g. `Order.language`), else the site's default."""
+    return (
+        language_supported(getattr(user, "language", ""))
+        or language_supported(language)
+        or settings.LANGUAGE_CODE
+    )
+
+
+def in_recipient_language(*, user=None, language: str = ""):
+    """`with in_recipient_language(user=order.user, language=order.language):` renders
+    what is inside (templates, gettext, dates, money) in the recipient's language."""
+    return translation.override(recipient_language(user=user, language=language))
 
 
 class ConsoleOutboxBackend(ConsoleBackend):

@@ -1,5 +1,6 @@
 """Request middleware: one structured log line per request, with its duration and user;
-and the refusal of NUL characters before anything reads them."""
+the refusal of NUL characters before anything reads them; and one answer to an `AppError`
+from any view."""
 
 import logging
 import re
@@ -140,3 +141,62 @@ class SkipServerRequestLines(logging.Filter):
 
     def filter(self, record):
         return "HTTP %(method)s" not in str(record.msg)
+
+
+class AppErrorMiddleware:
+    """Every view's `AppError` answered the same way, with its status and its message (which
+    is safe to show): a toast for HTMX, JSON for API clients, an error page otherwise.
+    `Busy` (a lock that timed out) is 503 "busy, try again" with a Retry-After. Views that
+    show the error in their own form catch it first; anything else lands here, never as a
+    500 or a hang."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .errors import AppError
+
+        if not isinstance(exception, AppError):
+            return None
+        return app_error_response(request, exception)
+
+
+def app_error_response(request, error):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    from .errors import Busy
+    from .htmx import htmx_error_toast
+
+    logger.info(
+        "application error %s: %s",
+        error.code,
+        error.message,
+        extra={"request_id": getattr(request, "request_id", ""), "status": error.status},
+    )
+    if getattr(request, "htmx", False):
+        response = htmx_error_toast(request, error.message, status=error.status)
+    elif _wants_json(request):
+        response = JsonResponse({"error": error.message, "code": error.code}, status=error.status)
+    else:
+        title = _("Busy right now") if isinstance(error, Busy) else _("This could not be done")
+        response = render(
+            request,
+            "app_error.html",
+            {"status": error.status, "title": title, "message": error.message},
+            status=error.status,
+        )
+    if isinstance(error, Busy):
+        response["Retry-After"] = "2"
+    return response
+
+
+def _wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return request.content_type == "application/json" or (
+        "application/json" in accept and "text/html" not in accept
+    )

@@ -4,17 +4,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
     """A side effect written in the same transaction as the change that caused it, and
-    delivered after commit. If delivery fails or the broker is down, the periodic
-    `outbox_redeliver_stuck` task tries again."""
+    delivered after commit by claim-and-send (`project.core.outbox`). If delivery fails, the
+    broker is down or a worker dies mid-send, the periodic `outbox_redeliver_stuck` task
+    tries again."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=50, db_index=True)
     payload = models.JSONField()
@@ -23,6 +26,8 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # While `sending`: the time after which the worker that claimed it is presumed dead.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -47,7 +52,7 @@ class DevEmail(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
-        verbose_name = "development e-mail"
+        verbose_name = _("development e-mail")
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
@@ -82,8 +87,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit log"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
         indexes = [
             models.Index(fields=["content_type", "object_id", "created"], name="audit_object"),
         ]

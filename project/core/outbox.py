@@ -2,8 +2,17 @@
 
 `outbox_enqueue` writes a row in the caller's transaction and, after commit, asks Celery to
 deliver it. If the broker cannot be reached the row stays pending and the periodic task
-`outbox_redeliver_stuck` sends it later. Delivery locks the row (`select_for_update`,
-skip locked) so a message is handled once even when the two paths race.
+`outbox_redeliver_stuck` sends it later.
+
+Delivery is claim-and-send: a short transaction marks the row `sending` with a lease
+(`outbox_claim`, skip locked), the handler renders and sends outside any transaction, then
+the row is marked sent. A second worker racing for the row finds it claimed and does
+nothing; a worker that dies mid-send leaves a lease that expires, and the row is claimable
+again.
+
+One style for every kind: the payload names rows (`{"order": 42}`) and the handler renders
+the message when it sends it, from the rows as they are then. `email_enqueue`, which stores a
+built message, is kept for e-mails that have no row to render from.
 
 Handlers are registered per kind; e-mails are the first kind.
 
@@ -24,6 +33,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .mail import email_attachments, email_html
@@ -88,39 +98,69 @@ def _schedule(message_pk: int) -> None:
         logger.warning("outbox enqueue failed; will redeliver later", extra={"pk": message_pk})
 
 
-def outbox_deliver(*, message_pk: int) -> bool:
-    """Deliver one message if it is still pending. Returns True if it was sent now."""
+def outbox_claim(*, message_pk: int) -> OutboxMessage | None:
+    """Take one message for sending: a pending row, or a sending one whose lease ran out (its
+    worker died). In one short transaction the row becomes `sending` with a lease of
+    OUTBOX_LEASE_SECONDS, so a second worker racing for it gets None. Lock: the row
+    (`select_for_update(skip_locked=True)`), held only for this update."""
+    now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_pk, status=OutboxMessage.Status.PENDING)
+            .filter(_claimable(now), pk=message_pk)
             .first()
         )
         if message is None:
-            return False
+            return None
+        message.status = OutboxMessage.Status.SENDING
+        message.lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
         message.attempts += 1
-        try:
-            _handlers[message.kind](payload_open(message.payload))
-        except Exception as exc:
-            logger.exception("outbox delivery failed", extra={"pk": message.pk})
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.FAILED
-            message.save(update_fields=["attempts", "last_error", "status"])
-            return False
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
-        if message.kind in _sealed_kinds:
-            message.payload = {}  # delivered: nothing left to read, links included
-        message.save(update_fields=["attempts", "status", "sent_at", "payload"])
-        return True
+        message.save(update_fields=["status", "lease_until", "attempts"])
+    return message
+
+
+def _claimable(now) -> Q:
+    return Q(status=OutboxMessage.Status.PENDING) | Q(
+        status=OutboxMessage.Status.SENDING, lease_until__lt=now
+    )
+
+
+def outbox_deliver(*, message_pk: int) -> bool:
+    """Claim, send, mark. Returns True if the message was sent now.
+
+    The handler renders and sends outside any transaction of ours (an invoice PDF or a slow
+    SMTP server holds no row lock). Delivery is at least once: a worker that dies after
+    sending but before marking leaves the row to be claimed again when its lease expires."""
+    message = outbox_claim(message_pk=message_pk)
+    if message is None:
+        return False
+    claimed = OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING)
+    try:
+        _handlers[message.kind](payload_open(message.payload))
+    except Exception as exc:
+        logger.exception("outbox delivery failed", extra={"pk": message.pk})
+        failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        claimed.update(
+            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+            lease_until=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return False
+    sent = {"status": OutboxMessage.Status.SENT, "sent_at": timezone.now(), "lease_until": None}
+    if message.kind in _sealed_kinds:
+        sent["payload"] = {}  # delivered: nothing left to read, links included
+    claimed.update(**sent)
+    return True
 
 
 def outbox_redeliver_stuck() -> int:
-    """Deliver pending messages older than OUTBOX_STUCK_AFTER_SECONDS. Returns how many."""
-    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    """Deliver pending messages older than OUTBOX_STUCK_AFTER_SECONDS and sending ones whose
+    lease expired. Returns how many were sent."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     pks = OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.PENDING, created__lte=cutoff
+        Q(status=OutboxMessage.Status.PENDING, created__lte=cutoff)
+        | Q(status=OutboxMessage.Status.SENDING, lease_until__lt=now)
     ).values_list("pk", flat=True)[:500]
     return sum(outbox_deliver(message_pk=pk) for pk in list(pks))
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from project.core.timezones import time_zone_choices
 
@@ -10,7 +11,7 @@ class OrganizationForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         required=False,  # left out: unchanged
         choices=time_zone_choices,
-        help_text="New events start in this zone; each event can have its own.",
+        help_text=_("New events start in this zone; each event can have its own."),
     )
 
     class Meta:

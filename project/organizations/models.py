@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from project.core.timezones import site_time_zone, time_zone_validate
 
@@ -15,7 +16,7 @@ class Organization(models.Model):
         max_length=64,
         default=site_time_zone,
         validators=[time_zone_validate],
-        help_text="Where the organization's events usually happen; each event can differ.",
+        help_text=_("Where the organization's events usually happen; each event can differ."),
     )
     verified = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -35,8 +36,8 @@ class Organization(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        STAFF = "staff", "Staff"
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"

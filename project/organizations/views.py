@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from .forms import OrganizationForm
 from .scoping import organization_view, organizations_for_user
@@ -32,7 +33,7 @@ def settings_edit(request):
     form = OrganizationForm(request.POST or None, instance=request.organization)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Organization saved.")
+        messages.success(request, _("Organization saved."))
         return redirect("organizations:dashboard", org_slug=request.organization.slug)
     return render(
         request,

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_tailwind",
     "django_tables2",
+    "django_countries",
+    "phonenumber_field",
     "django_filters",
     "django_ratelimit",
     "csp",
@@ -108,6 +110,9 @@ MIDDLEWARE = [
     "project.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie the chooser sets, else the browser's Accept-Language
+    # (project/core/language.py writes the cookie on a choice and at sign-in).
+    "project.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +122,8 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "project.accounts.mfa.MfaRequiredMiddleware",
+    # A service's AppError (Busy included) becomes its status and message, never a 500.
+    "project.core.middleware.AppErrorMiddleware",
     "project.core.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -379,13 +386,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEV_OUTBOX_ENABLED = env_bool("DEV_OUTBOX_ENABLED", False)
 
 # --- I18N, static, media -----------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# URL paths carry no language prefix: the language comes from the cookie set by the chooser
+# (and by signing in, from the profile), else from the browser's Accept-Language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("vi", "Tiếng Việt"),
+    ("ru", "Русский"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "tessera_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The site's zone: times of things that have no zone of their own, and the default zone of
 # organizations (and so of their events, which show times in their own zone).
 TIME_ZONE = env("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
-# One 24-hour clock everywhere ("19:45"): project/formats/en overrides the locale's formats.
+# One 24-hour clock everywhere ("19:45"): project/formats/en overrides the locale's formats;
+# project/formats/vi adds the thousands grouping Django's vi lacks, project/formats/kk the
+# module Django has not got. Numbers are grouped by `intcomma` and `floatformat:"g"`, never
+# globally (USE_THOUSAND_SEPARATOR would group primary keys in templates).
 FORMAT_MODULE_PATH = ["project.formats"]
 DATE_FORMAT = "j M Y"
 TIME_FORMAT = "H:i"
@@ -466,9 +487,16 @@ PERMISSIONS_POLICY = {
 METRICS_TOKEN = env("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 
+# --- Locks -------------------------------------------------------------------------------
+# A request waits at most this long for a row lock (PostgreSQL lock_timeout), then answers
+# "busy, try again" with HTTP 503 (project/core/locks.py).
+LOCK_TIMEOUT_MS = env_int("LOCK_TIMEOUT_MS", 5000)
+
 # --- Outbox ------------------------------------------------------------------------------
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_STUCK_AFTER_SECONDS = env_int("OUTBOX_STUCK_AFTER_SECONDS", 120)
+# A message claimed for sending longer ago than this is presumed lost with its worker.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 
 # --- Logging -----------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
@@ -523,6 +551,13 @@ SHOP_MAX_HOLDS_PER_USER = env_int("SHOP_MAX_HOLDS_PER_USER", 20)
 # A deployment sells in one currency. SHOP_DEFAULT_CURRENCY is its older name, still read.
 SHOP_CURRENCY = (env("SHOP_CURRENCY") or env("SHOP_DEFAULT_CURRENCY") or "VND").strip().upper()
 SHOP_DEFAULT_CURRENCY = SHOP_CURRENCY
+# The site's country (ISO 3166): with the active language it picks the CLDR locale that
+# formats money (ru + KZ -> ru_KZ "12 500 ₸"; vi + VN -> vi_VN "1.250.000 ₫").
+# Unset, it follows the currency: a tenge shop is in Kazakhstan, a dollar one in the US, any
+# other in Vietnam.
+SITE_COUNTRY = (
+    (env("SITE_COUNTRY") or {"KZT": "KZ", "USD": "US"}.get(SHOP_CURRENCY, "VN")).strip().upper()
+)
 # Where pickup orders are collected: shown at checkout, on the order page and the invoice.
 SHOP_PICKUP_LOCATION = (
     env("SHOP_PICKUP_LOCATION")
@@ -570,7 +605,7 @@ if TRUSTED_PROXY_COUNT:
 SUPPORT_IDLE_SECONDS = env_int("SUPPORT_IDLE_SECONDS", 300)
 SUPPORT_MESSAGE_MAX_LENGTH = env_int("SUPPORT_MESSAGE_MAX_LENGTH", 2000)
 # Per user, across rooms and processes: at most SUPPORT_RATE_LIMIT messages in any
-# SUPPORT_RATE_LIMIT_SECONDS (a sliding window kept in the cache).
+# SUPPORT_RATE_LIMIT_SECONDS (a moving window, project/core/rate_limits.py).
 SUPPORT_RATE_LIMIT = env_int("SUPPORT_RATE_LIMIT", 10)
 SUPPORT_RATE_LIMIT_SECONDS = env_int("SUPPORT_RATE_LIMIT_SECONDS", 10)
 # Per user: rooms opened by connecting to a new slug, at most SUPPORT_ROOM_CREATE_LIMIT in
@@ -580,6 +615,11 @@ SUPPORT_ROOM_CREATE_SECONDS = env_int("SUPPORT_ROOM_CREATE_SECONDS", 3600)
 # A customer who is not connected gets at most one "new reply" e-mail per room this often.
 SUPPORT_MISSED_REPLY_MINUTES = env_int("SUPPORT_MISSED_REPLY_MINUTES", 10)
 
+# Phone numbers (django-phonenumber-field): stored in E.164; a number typed without a
+# country code is read as Vietnamese. Shown by project/accounts/addresses.py.
+PHONENUMBER_DEFAULT_REGION = "VN"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 # --- HTTP API (/api/v1/) ------------------------------------------------------------------
 # Django REST framework: personal tokens (Bearer) or the session with CSRF; one error

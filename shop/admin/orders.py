@@ -197,9 +197,9 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Shipping address")
     def shipping_address_text(self, obj):
-        from shop.services.emails import address_lines
+        from project.accounts.addresses import address_line
 
-        return ", ".join(address_lines(obj.shipping_address)) or "—"
+        return address_line(obj.shipping_address, phone=True) or "—"
 
 
 @admin.register(OrderStatusChange)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from project.core.language import active_language
+
 
 class Order(models.Model):
     """new → pending_payment → paid → shipped → completed, or canceled / refunded.
@@ -26,6 +28,9 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
     email = models.EmailField()
+    # The language the order was placed in: its e-mails use it when the customer's profile
+    # names none (project.core.mail.recipient_language).
+    language = models.CharField(max_length=8, blank=True, default=active_language)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )

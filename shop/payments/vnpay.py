@@ -9,18 +9,18 @@
   checksum is HMAC-SHA512 over the fields joined by "|" in VNPAY's documented order.
 """
 
-import json
 import logging
 import secrets
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
+import httpx
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+
+from project.core.http import http_client
 
 from . import signing
 from .base import Callback, PaymentError, Provider, RefundFailed, amount_minor
@@ -199,18 +199,14 @@ class VnpayProvider(Provider):
         if not settings.VNPAY_API_URL.startswith(("https://", "http://")):
             raise RefundFailed("VNPAY_API_URL must be an http(s) URL.")
         body = self.refund_request(payment=payment, amount=amount)
-        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-            settings.VNPAY_API_URL,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            method="POST",
-        )
         try:
-            with urllib.request.urlopen(  # noqa: S310 (scheme checked above)
-                request, timeout=settings.VNPAY_TIMEOUT_SECONDS
-            ) as resp:
-                answer = json.loads(resp.read().decode() or "{}")
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            with http_client(timeout=settings.VNPAY_TIMEOUT_SECONDS) as client:
+                response = client.post(
+                    settings.VNPAY_API_URL, json=body, headers={"Accept": "application/json"}
+                )
+                response.raise_for_status()
+                answer = response.json() if response.content else {}
+        except (httpx.HTTPError, ValueError) as exc:
             logger.warning("VNPAY refund request failed", extra={"txn_ref": payment.reference})
             raise RefundFailed(f"VNPAY could not be reached: {exc}") from exc
         if not isinstance(answer, dict):

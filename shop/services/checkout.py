@@ -21,15 +21,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from project.accounts.addresses import ADDRESS_REQUIRED, address_values
+from project.core.locks import lock_timeout
 from shop.kinds import ATTENDEE_NAME_MAX_LENGTH, ATTENDEE_NAMES_KEY, FulfilRefused, kind_get
 from shop.models import Cart, CartLine, Order, OrderLine
 from shop.selectors.cart import offers_for_lines
 
 from .cart import CartError, customer_caps_check, reservations_expire_due_for
 from .orders import order_history_start, order_pay, order_transition
-
-ADDRESS_REQUIRED = ("recipient", "line1", "city", "country")
-ADDRESS_FIELDS = ("recipient", "phone", "line1", "line2", "city", "postcode", "country")
 
 
 class CheckoutError(ValueError):
@@ -51,7 +50,7 @@ def _clean_address(delivery_type: str, address: dict | None, physical: bool) -> 
         raise CheckoutError("Choose pickup or delivery for the items we ship.")
     if delivery_type == Order.Delivery.PICKUP:
         return delivery_type, {}
-    address = {key: str((address or {}).get(key, "")).strip() for key in ADDRESS_FIELDS}
+    address = address_values(address or {})
     missing = [key for key in ADDRESS_REQUIRED if not address[key]]
     if missing:
         raise CheckoutError("Delivery needs an address with a recipient, street, city and country.")
@@ -136,7 +135,8 @@ def _place(
     *, cart, user, idempotency_key, delivery_type, shipping_address, payment_method, attendee_names
 ):
     with transaction.atomic():
-        cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        with lock_timeout():
+            cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
         if cart is None or cart.user_id != user.pk:
             raise CheckoutError("This cart is not yours.")
         if cart.status != Cart.Status.ACTIVE:
@@ -146,10 +146,11 @@ def _place(
             raise CheckoutError("This cart has already been checked out.")
         # Locking the lines keeps the hold-expiry task from giving back a hold this order
         # is about to take over (it skips locked lines).
-        lines = sorted(
-            CartLine.objects.select_for_update().filter(cart=cart),
-            key=lambda line: (line.kind, line.ref),
-        )
+        with lock_timeout():
+            lines = sorted(
+                CartLine.objects.select_for_update().filter(cart=cart),
+                key=lambda line: (line.kind, line.ref),
+            )
         if not lines:
             raise CheckoutError("Your cart is empty.")
         names = attendee_names_check(lines=lines, attendee_names=attendee_names)

@@ -11,18 +11,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
-from project.core.mail import email_message
+from project.accounts.addresses import address_lines
+from project.core.mail import email_message, in_recipient_language
 from project.core.outbox import outbox_enqueue, outbox_handler
 
 OUTBOX_KIND = "shop_order_email"
 
 SUBJECTS = {
-    "pending": "Order {number} received: waiting for payment",
-    "paid": "Payment received for order {number}",
-    "shipped": "Order {number} is on its way",
-    "refunded": "Refund for order {number}",
-    "canceled": "Order {number} was canceled",
+    "pending": _("Order {number} received: waiting for payment"),
+    "paid": _("Payment received for order {number}"),
+    "shipped": _("Order {number} is on its way"),
+    "refunded": _("Refund for order {number}"),
+    "canceled": _("Order {number} was canceled"),
 }
 
 
@@ -40,7 +42,19 @@ def order_email_queue(*, order, template: str, refund=None) -> None:
 
 
 def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailMultiAlternatives:
-    from shop.models import Order, Refund
+    """The e-mail, written in the customer's language (their profile's, else the one the
+    order was placed in), whatever language the request that sends it is in."""
+    from shop.models import Order
+
+    order = (
+        Order.objects.select_related("user").prefetch_related("lines", "history").get(pk=order_pk)
+    )
+    with in_recipient_language(user=order.user, language=order.language):
+        return _order_email(order=order, template=template, refund_pk=refund_pk)
+
+
+def _order_email(*, order, template: str, refund_pk=None) -> EmailMultiAlternatives:
+    from shop.models import Refund
 
     from .invoices import (
         credit_note_filename,
@@ -50,9 +64,6 @@ def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailM
         refund_line_items,
     )
 
-    order = (
-        Order.objects.select_related("user").prefetch_related("lines", "history").get(pk=order_pk)
-    )
     refund = Refund.objects.filter(pk=refund_pk, order=order).first() if refund_pk else None
     last_change = next(
         (change for change in reversed(order.history.all()) if change.to_status == order.status),
@@ -72,7 +83,7 @@ def order_email_build(*, order_pk: int, template: str, refund_pk=None) -> EmailM
         "address_lines": address_lines(order.shipping_address),
     }
     message = email_message(
-        subject=SUBJECTS[template].format(number=order.number),
+        subject=str(SUBJECTS[template]).format(number=order.number),
         body=render_to_string(f"shop/emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[order.email],
@@ -97,21 +108,6 @@ def _pay_path(order) -> str:
         return reverse("shop:payment_start", kwargs={"number": order.number})
     except NoReverseMatch:
         return order.get_absolute_url()
-
-
-def address_lines(address: dict) -> list[str]:
-    if not address:
-        return []
-    city = " ".join(part for part in (address.get("postcode"), address.get("city")) if part)
-    lines = [
-        address.get("recipient", ""),
-        address.get("phone", ""),
-        address.get("line1", ""),
-        address.get("line2", ""),
-        city,
-        address.get("country", ""),
-    ]
-    return [line for line in lines if line]
 
 
 @outbox_handler(OUTBOX_KIND)

@@ -29,7 +29,7 @@ from project.accounts.models import User
 from project.accounts.roles import Role
 from project.core.audit import audit_log
 from project.core.mail import email_message
-from project.core.outbox import email_enqueue
+from project.core.outbox import outbox_enqueue, outbox_handler
 from shop.kinds import NotAvailable, holds_unlocked
 from shop.models import Product, StockMovement
 
@@ -288,9 +288,18 @@ def _low_stock_check(*, product: Product) -> None:
     low_stock_alert_send(product_id=product.pk)
 
 
+LOW_STOCK_EMAIL = "shop_low_stock_email"
+
+
 def low_stock_alert_send(*, product_id: int) -> None:
-    """Queue the low-stock e-mail to every staff member (outbox, sent after commit)."""
-    product = Product.objects.select_related("category").get(pk=product_id)
+    """Queue the low-stock e-mail to the staff (an outbox row in the caller's transaction,
+    rendered when it is sent)."""
+    outbox_enqueue(kind=LOW_STOCK_EMAIL, payload={"product": product_id})
+
+
+@outbox_handler(LOW_STOCK_EMAIL)
+def _low_stock_alert_deliver(payload: dict) -> None:
+    product = Product.objects.select_related("category").get(pk=payload["product"])
     recipients = list(
         User.objects.filter(groups__name=Role.STAFF, is_active=True)
         .order_by("pk")
@@ -318,7 +327,7 @@ def low_stock_alert_send(*, product_id: int) -> None:
     message.attach_alternative(
         render_to_string("shop/staff/email/low_stock.html", context), "text/html"
     )
-    email_enqueue(message=message)
+    message.send()
 
 
 def _stock_url(product: Product) -> str:

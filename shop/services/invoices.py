@@ -46,7 +46,7 @@ def _static_only_fetcher():
 
 
 def _context(order) -> dict:
-    from .emails import address_lines
+    from project.accounts.addresses import address_lines
 
     return {
         "order": order,

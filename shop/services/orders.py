@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from project.core.audit import audit_log
+from project.core.locks import lock_timeout
 from shop.kinds import FulfilRefused, kind_get
 from shop.models import Order, OrderLine, OrderStatusChange
 from shop.signals import order_paid, order_status_changed
@@ -71,7 +72,8 @@ class LatePaymentRejected(FulfilRefused):
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    with lock_timeout():
+        return Order.objects.select_for_update().get(pk=order.pk)
 
 
 def _sync(target: Order, source: Order) -> Order:

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from project.core.audit import audit_log
+from project.core.locks import lock_timeout
 from shop.kinds import RefundRefused
 from shop.models import Order, Payment, Refund
 
@@ -111,8 +112,9 @@ def refund_retry(*, refund: Refund, actor=None) -> Refund:
     already). Refused when the order cannot take it any more (e.g. staff refunded the money
     another way meanwhile). Raises RefundError / RefundPayoutFailed like `order_refund`."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=refund.order_id)
-        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        with lock_timeout():
+            order = Order.objects.select_for_update().get(pk=refund.order_id)
+            refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.status != Refund.Status.FAILED:
             raise RefundError(f"Refund #{refund.pk} is {refund.get_status_display().lower()}.")
         left_money = order.total - order.refunded_total - _pending_money(order)
@@ -133,7 +135,8 @@ def refund_retry(*, refund: Refund, actor=None) -> Refund:
 def _refund_reserve(*, order: Order, actor, lines, amount, reason: str) -> Refund:
     """Phase 1, inside the caller's transaction: validate, give the goods back and write the
     PENDING refund."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    with lock_timeout():
+        order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in REFUNDABLE:
         raise RefundError(
             f"Order {order.number} is {order.get_status_display().lower()}; "

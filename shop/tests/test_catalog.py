@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from conftest import first_refusal
@@ -132,10 +133,14 @@ def test_image_validation_refuses_oversized_files():
 # --- Money ------------------------------------------------------------------------------------
 
 
-def test_money_formats_each_currency_the_local_way():
+def test_money_formats_each_currency_the_local_way(settings):
+    # English pages; the site's country picks the CLDR locale (tests/i18n/test_money.py).
+    translation.activate("en")
     assert money_format(Decimal("1250000"), "VND") == "1.250.000 ₫"
+    settings.SITE_COUNTRY = "US"
     assert money_format(Decimal("12.5"), "USD") == "$12.50"
     assert money_format(Decimal("1234.5"), "USD") == "$1,234.50"
+    settings.SITE_COUNTRY = "KZ"
     assert money_format(Decimal("12500"), "KZT") == "12 500 ₸"
 
 
@@ -364,7 +369,7 @@ def test_staff_product_list_filters_with_htmx_and_exports_csv(client, catalog):
     assert "<html" not in body and 'id="products-wrapper"' in body
     assert "Gateron Yellow" in body and "Football boots" not in body
 
-    response = client.get("/staff/shop/products/", {"export": "csv", "house": "false"})
+    response = client.get("/staff/shop/products/", {"_export": "csv", "house": "false"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["id", "name", "slug"]
@@ -645,7 +650,7 @@ def test_staff_product_csv_neutralises_formulas_in_names(client):
     seller = OrganizationFactory(name='=HYPERLINK("https://evil.example/","Click")')
     ProductFactory(name="+SUM(1,2)", organization=seller, stock=3)
     client.force_login(UserFactory(roles=["staff"]))
-    response = client.get("/staff/shop/products/", {"export": "csv"})
+    response = client.get("/staff/shop/products/", {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][1] == "'+SUM(1,2)"
     assert rows[1][4] == """'=HYPERLINK("https://evil.example/","Click")"""

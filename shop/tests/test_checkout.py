@@ -13,7 +13,7 @@ from shop.models import Cart, CartLine, Order, Product
 from shop.services.cart import cart_add
 from shop.services.checkout import CheckoutError, order_place
 from shop.tests.factories import ProductFactory
-from shop.tests.kinds import order_for, seat_kind_fixture  # noqa: F401 - fixture
+from shop.tests.kinds import order_for
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 moving `hold_expires_at` / `expires_at` into the past, as a clock would."""
 
 import re
-import secrets
 from datetime import timedelta
 
 import pytest
@@ -13,9 +12,8 @@ from django.utils import timezone
 from project.accounts.roles import Role
 from project.accounts.tests.factories import UserFactory
 from shop.models import CartLine, Order, Payment
-from shop.tests.factories import ProductFactory
+from shop.tests.factories import OrderFactory, ProductFactory, payment_confirmed
 from shop.tests.kinds import order_for, user_cart
-from shop.tests.test_payments import order_make
 
 pytestmark = pytest.mark.django_db
 
@@ -165,23 +163,11 @@ def test_pay_now_on_an_overdue_order_offers_nothing_to_pay(client):
 def gateway_callback(order: Order) -> str:
     """The payment gateway confirms a payment started before the order's pay-by time: a
     signed callback through the one path every provider uses."""
-    from shop.payments.mock import mock_callback_params
-    from shop.payments.services import payment_confirm
-
-    payment = Payment.objects.create(
-        order=order,
-        provider="mock",
-        reference=f"T{secrets.token_hex(8).upper()}",
-        amount=order.total,
-        currency=order.currency,
-    )
-    return payment_confirm(
-        provider_code="mock", params=mock_callback_params(payment=payment, approved=True)
-    ).as_ipn_reply()["RspCode"]
+    return payment_confirmed(order).as_ipn_reply()["RspCode"]
 
 
 def test_a_payment_for_an_overdue_order_whose_units_are_gone_is_refunded_not_lost():
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     lapse_orders()
     # Someone else buys the two units; the order's reservation lapsed with no sweep run.
     order_for(UserFactory(verified=True), ("product", order.lines.get().ref, 2))
@@ -197,7 +183,7 @@ def test_a_payment_for_an_overdue_order_whose_units_are_gone_is_refunded_not_los
 
 
 def test_a_payment_for_an_overdue_order_with_units_still_free_is_a_late_payment():
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     lapse_orders()
 
     assert gateway_callback(order) == "00"

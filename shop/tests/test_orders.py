@@ -28,7 +28,7 @@ from shop.services.orders import (
 )
 from shop.signals import order_paid, order_status_changed
 from shop.tests.factories import ProductFactory
-from shop.tests.kinds import order_for, pay, seat_kind_fixture  # noqa: F401 - fixture
+from shop.tests.kinds import order_for, pay
 
 pytestmark = pytest.mark.django_db
 

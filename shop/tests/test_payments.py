@@ -1,95 +1,23 @@
 """Payments: provider registry, starting a payment, the mock sandbox and its callbacks."""
 
-import itertools
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from project.accounts.tests.factories import UserFactory
-from project.core.models import OutboxMessage
 from shop.models import (
     Order,
     OrderLine,
-    OrderStatusChange,
     Payment,
     ProcessedCallback,
-    Product,
     Refund,
 )
 from shop.payments.mock import mock_callback_params
 from shop.payments.registry import available_providers
 from shop.payments.services import payment_confirm
-from shop.services.orders import order_expire_overdue
-from shop.tests.factories import ProductFactory
-
-_numbers = itertools.count(1)
-
-
-def order_make(
-    *,
-    user=None,
-    unit_price=Decimal("250000"),
-    quantity=2,
-    currency="VND",
-    stock_left=8,
-    expires_in=timedelta(minutes=30),
-    status=Order.Status.PENDING_PAYMENT,
-) -> Order:
-    """An unpaid order whose units are reserved, as checkout leaves it: `stock_left` are
-    still available besides them."""
-    user = user or UserFactory(verified=True)
-    product = ProductFactory(price=unit_price, currency=currency, stock=stock_left + quantity)
-    Product.objects.filter(pk=product.pk).update(reserved=quantity)
-    total = unit_price * quantity
-    order = Order.objects.create(
-        number=f"TS-2026-{900000 + next(_numbers) + secrets.randbelow(90000):06d}",
-        user=user,
-        email=user.email,
-        status=status,
-        currency=currency,
-        subtotal=total,
-        total=total,
-        idempotency_key=secrets.token_hex(8),
-        expires_at=timezone.now() + expires_in,
-        reserved=True,
-    )
-    OrderLine.objects.create(
-        order=order,
-        kind="product",
-        ref=str(product.pk),
-        title=product.name,
-        unit_price=unit_price,
-        quantity=quantity,
-        line_total=total,
-        is_physical=True,
-    )
-    return order
-
-
-def order_expire(order: Order, *, stock_after: int | None = None) -> Order:
-    """Let the order expire the way the periodic task does, then optionally sell the
-    released stock to someone else."""
-    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    order_expire_overdue()
-    order.refresh_from_db()
-    assert order.status == Order.Status.CANCELED and not order.reserved
-    if stock_after is not None:
-        Product.objects.filter(pk=int(order.lines.get().ref)).update(stock=stock_after, reserved=0)
-    return order
-
-
-def paid_changes(order: Order) -> int:
-    return OrderStatusChange.objects.filter(order=order, to_status=Order.Status.PAID).count()
-
-
-def paid_emails(order: Order) -> int:
-    return OutboxMessage.objects.filter(
-        kind="shop_order_email", payload__order=order.pk, payload__template="paid"
-    ).count()
+from shop.tests.factories import OrderFactory, mock_payment_start, order_expire, paid_changes
 
 
 @pytest.fixture
@@ -98,15 +26,6 @@ def vnpay_keys(settings):
     settings.VNPAY_HASH_SECRET = "SECRETSECRETSECRET"
     settings.VNPAY_PAYMENT_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
     return settings
-
-
-def _start_mock(client, order) -> Payment:
-    client.force_login(order.user)
-    response = client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
-    assert response.status_code == 302
-    payment = order.payments.get()
-    assert response["Location"] == reverse("shop:mock_sandbox", args=[payment.reference])
-    return payment
 
 
 # --- registry -------------------------------------------------------------------------------
@@ -142,12 +61,12 @@ def test_sandbox_pages_are_gone_when_the_mock_is_off(client, settings):
 
 @pytest.mark.django_db
 def test_pay_page_shows_the_choice_and_only_a_post_starts_a_payment(client):
-    order = order_make()
+    order = OrderFactory()
     client.force_login(order.user)
     page = client.get(reverse("shop:payment_start", args=[order.number]))
     assert page.status_code == 200 and "Continue to payment" in page.text
     assert not Payment.objects.exists()  # a GET (or a prefetch) starts nothing
-    payment = _start_mock(client, order)
+    payment = mock_payment_start(client, order)
     assert payment.status == Payment.Status.INITIATED
     assert payment.amount == order.total == Decimal("500000")
     assert payment.currency == "VND" and payment.provider == "mock"
@@ -156,8 +75,8 @@ def test_pay_page_shows_the_choice_and_only_a_post_starts_a_payment(client):
 
 @pytest.mark.django_db
 def test_every_attempt_gets_its_own_reference(client):
-    order = order_make()
-    _start_mock(client, order)
+    order = OrderFactory()
+    mock_payment_start(client, order)
     client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
     references = list(order.payments.values_list("reference", flat=True))
     assert len(references) == 2 and len(set(references)) == 2
@@ -165,7 +84,7 @@ def test_every_attempt_gets_its_own_reference(client):
 
 @pytest.mark.django_db
 def test_pay_page_of_another_users_order_is_404(client):
-    order = order_make()
+    order = OrderFactory()
     client.force_login(UserFactory(verified=True))
     assert client.get(reverse("shop:payment_start", args=[order.number])).status_code == 404
     assert (
@@ -179,14 +98,14 @@ def test_pay_page_of_another_users_order_is_404(client):
 
 @pytest.mark.django_db
 def test_pay_page_needs_login(client):
-    order = order_make()
+    order = OrderFactory()
     response = client.get(reverse("shop:payment_start", args=[order.number]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db
 def test_a_paid_order_has_nothing_to_pay(client):
-    order = order_make(status=Order.Status.PAID)
+    order = OrderFactory(status=Order.Status.PAID)
     client.force_login(order.user)
     response = client.get(reverse("shop:payment_start", args=[order.number]))
     assert response.status_code == 200
@@ -198,7 +117,7 @@ def test_a_paid_order_has_nothing_to_pay(client):
 
 @pytest.mark.django_db
 def test_an_overdue_order_cannot_start_a_payment(client):
-    order = order_make(expires_in=timedelta(minutes=-1))
+    order = OrderFactory(expires_in=timedelta(minutes=-1))
     client.force_login(order.user)
     response = client.post(reverse("shop:payment_start", args=[order.number]), {"provider": "mock"})
     assert response.status_code == 400
@@ -208,7 +127,7 @@ def test_an_overdue_order_cannot_start_a_payment(client):
 
 @pytest.mark.django_db
 def test_with_two_providers_the_buyer_chooses(client, vnpay_keys):
-    order = order_make()
+    order = OrderFactory()
     client.force_login(order.user)
     url = reverse("shop:payment_start", args=[order.number])
     page = client.get(url)
@@ -224,7 +143,7 @@ def test_with_two_providers_the_buyer_chooses(client, vnpay_keys):
 
 @pytest.mark.django_db
 def test_vnpay_refuses_orders_not_in_vnd_with_a_clear_message(client, vnpay_keys):
-    order = order_make(currency="USD", unit_price=Decimal("12.50"))
+    order = OrderFactory(currency="USD", unit_price=Decimal("12.50"))
     client.force_login(order.user)
     response = client.post(
         reverse("shop:payment_start", args=[order.number]), {"provider": "vnpay"}
@@ -236,7 +155,7 @@ def test_vnpay_refuses_orders_not_in_vnd_with_a_clear_message(client, vnpay_keys
 
 @pytest.mark.django_db
 def test_htmx_choice_redirects_the_whole_page(client, vnpay_keys):
-    order = order_make()
+    order = OrderFactory()
     client.force_login(order.user)
     response = client.post(
         reverse("shop:payment_start", args=[order.number]),
@@ -261,8 +180,8 @@ def test_htmx_choice_redirects_the_whole_page(client, vnpay_keys):
 
 @pytest.mark.django_db
 def test_sandbox_shows_the_order_and_both_buttons(client):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     page = client.get(reverse("shop:mock_sandbox", args=[payment.reference]))
     assert order.number in page.text
     assert "500.000 ₫" in page.text
@@ -271,7 +190,7 @@ def test_sandbox_shows_the_order_and_both_buttons(client):
 
 @pytest.mark.django_db
 def test_sandbox_of_another_users_payment_is_404(client):
-    payment = _start_mock(client, order_make())
+    payment = mock_payment_start(client, OrderFactory())
     client.force_login(UserFactory(verified=True))
     url = reverse("shop:mock_sandbox", args=[payment.reference])
     assert client.get(url).status_code == 404
@@ -282,8 +201,8 @@ def test_sandbox_of_another_users_payment_is_404(client):
 def test_sandbox_approve_pays_the_order_and_sends_the_paid_email(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("shop:mock_sandbox", args=[payment.reference]), {"decision": "approve"}
@@ -306,8 +225,8 @@ def test_sandbox_approve_pays_the_order_and_sends_the_paid_email(
 
 @pytest.mark.django_db
 def test_sandbox_decline_fails_the_payment_and_the_order_waits(client):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     response = client.post(
         reverse("shop:mock_sandbox", args=[payment.reference]), {"decision": "decline"}
     )
@@ -322,8 +241,8 @@ def test_sandbox_decline_fails_the_payment_and_the_order_waits(client):
 
 @pytest.mark.django_db
 def test_sandbox_buttons_do_nothing_twice(client):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     url = reverse("shop:mock_sandbox", args=[payment.reference])
     client.post(url, {"decision": "decline"})
     response = client.post(url, {"decision": "approve"})
@@ -335,8 +254,8 @@ def test_sandbox_buttons_do_nothing_twice(client):
 
 @pytest.mark.django_db
 def test_mock_ipn_checks_signature_and_replays_like_a_gateway(client):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     params = mock_callback_params(payment=payment, approved=True)
     ipn = reverse("shop:mock_ipn")
 
@@ -352,8 +271,8 @@ def test_mock_ipn_checks_signature_and_replays_like_a_gateway(client):
 
 @pytest.mark.django_db
 def test_return_page_only_shows(client):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     params = mock_callback_params(payment=payment, approved=True)
     page = client.get(reverse("shop:mock_return"), params)
     assert page.status_code == 200
@@ -371,8 +290,8 @@ def test_return_page_only_shows(client):
 
 @pytest.mark.django_db
 def test_late_mock_payment_without_stock_is_refunded_and_flagged(client):
-    order = order_make(stock_left=0)
-    payment = _start_mock(client, order)
+    order = OrderFactory(stock_left=0)
+    payment = mock_payment_start(client, order)
     order_expire(order, stock_after=0)
 
     response = client.post(
@@ -393,8 +312,8 @@ def test_late_mock_payment_without_stock_is_refunded_and_flagged(client):
 
 @pytest.mark.django_db
 def test_unexpected_error_answers_99_and_rolls_back(client):
-    order = order_make()
-    payment = _start_mock(client, order)
+    order = OrderFactory()
+    payment = mock_payment_start(client, order)
     # A line of a kind nobody registered: fulfilling it fails half way through paying.
     OrderLine.objects.create(
         order=order, kind="vanished", ref="1", title="Gone", unit_price=0, quantity=1, line_total=0
@@ -414,7 +333,7 @@ def test_unexpected_error_answers_99_and_rolls_back(client):
 def test_staff_refund_goes_through_the_mock_provider():
     from shop.services.refunds import order_refund
 
-    order = order_make()
+    order = OrderFactory()
     payment = Payment.objects.create(
         order=order, provider="mock", reference="TSMOCK000001", amount=order.total, currency="VND"
     )
@@ -431,10 +350,10 @@ def test_staff_refund_goes_through_the_mock_provider():
 def test_late_payment_whose_refund_cannot_be_recorded_still_answers_00_and_stays_flagged(
     client,
 ):
-    from shop.tests.test_refunds import db_refuses
+    from tests.db_faults import db_refuses
 
-    order = order_make(stock_left=0)
-    payment = _start_mock(client, order)
+    order = OrderFactory(stock_left=0)
+    payment = mock_payment_start(client, order)
     order_expire(order, stock_after=0)
     params = mock_callback_params(payment=payment, approved=True)
 

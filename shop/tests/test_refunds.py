@@ -2,11 +2,9 @@
 what happens when the provider refuses or the database fails after the money went back."""
 
 import io
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from project.accounts.roles import Role
@@ -15,8 +13,8 @@ from project.core.models import OutboxMessage
 from shop.models import Order, Refund, StockMovement
 from shop.services.refunds import RefundError, RefundPayoutFailed, order_refund, refund_retry
 from shop.tests.factories import ProductFactory
-from shop.tests.kinds import order_for, pay, seat_kind_fixture  # noqa: F401 - fixture
-from shop.tests.test_vnpay import fake_vnpay  # noqa: F401 - fixture
+from shop.tests.kinds import order_for, pay
+from tests.db_faults import db_refuses
 
 pytestmark = pytest.mark.django_db
 
@@ -166,44 +164,8 @@ def test_staff_refund_form_full_and_partial(client, paid_order, staff):
 # --- the provider refuses, or the database fails after the money went back ------------------
 
 
-@contextmanager
-def db_refuses(model, *, operation: str, when: str = ""):
-    """A database trigger that makes every `operation` (INSERT or UPDATE) on `model`'s table
-    fail while `when` (SQL on NEW) holds: a write that fails for reasons of its own, like a
-    full disk or a lost connection, at exactly the point under test."""
-    table = model._meta.db_table
-    name = f"test_refuse_{table}"
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute(
-                f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
-                f"RAISE EXCEPTION 'refused by the test trigger'; END $$ LANGUAGE plpgsql"
-            )
-            condition = f"WHEN ({when})" if when else ""
-            cursor.execute(
-                f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW "
-                f"{condition} EXECUTE FUNCTION {name}()"
-            )
-        else:
-            condition = f"WHEN {when}" if when else ""
-            cursor.execute(
-                f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW {condition} "
-                f"BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
-            )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if postgres:
-                cursor.execute(f"DROP TRIGGER {name} ON {table}")
-                cursor.execute(f"DROP FUNCTION {name}()")
-            else:
-                cursor.execute(f"DROP TRIGGER {name}")
-
-
 @pytest.fixture
-def vnpay_order(fake_vnpay):  # noqa: F811 - the fixture imported above
+def vnpay_order(fake_vnpay):
     """A paid order (3 keycaps at 100,000 + a case at 300,000) whose money came through
     the fake VNPAY gateway, which counts the refund requests it receives."""
     keycaps = ProductFactory(stock=10, price=Decimal("100000"), name="Keycaps")

@@ -19,8 +19,7 @@ from project.core.models import OutboxMessage
 from shop.models import Order, Payment, ProcessedCallback, Refund
 from shop.payments import signing
 from shop.payments.vnpay import VnpayProvider
-from shop.tests.fake_vnpay import FakeVnpay
-from shop.tests.test_payments import order_expire, order_make, paid_changes, paid_emails
+from shop.tests.factories import OrderFactory, order_expire, paid_changes, paid_emails
 from tests.concurrency import errors, run_together
 
 # --- the signature, checked against a hand-built vector -------------------------------------
@@ -82,19 +81,6 @@ def test_refund_checksum_is_the_pipe_joined_fields_in_vnpays_order(settings):
 
 
 @pytest.fixture
-def fake_vnpay(settings):
-    gateway = FakeVnpay().start()
-    settings.VNPAY_TMN_CODE = gateway.tmn_code
-    settings.VNPAY_HASH_SECRET = gateway.secret
-    settings.VNPAY_PAYMENT_URL = gateway.payment_url
-    settings.VNPAY_API_URL = gateway.api_url
-    settings.VNPAY_TIMEOUT_SECONDS = 5
-    settings.SITE_URL = "http://testserver"
-    yield gateway
-    gateway.stop()
-
-
-@pytest.fixture
 def gateway(fake_vnpay, live_server, settings):
     """The fake gateway wired to the shop running under live_server."""
     settings.SITE_URL = live_server.url
@@ -126,7 +112,7 @@ def vnpay_start(order, gateway, client=None) -> tuple[Payment, dict]:
 
 @pytest.mark.django_db
 def test_signed_redirect_is_accepted_by_the_gateway(fake_vnpay, settings):
-    order = order_make(unit_price=Decimal("125000"), quantity=3)
+    order = OrderFactory(unit_price=Decimal("125000"), quantity=3)
     payment, params = vnpay_start(order, fake_vnpay)
     assert params["vnp_Version"] == "2.1.0"
     assert params["vnp_Command"] == "pay"
@@ -148,7 +134,7 @@ def test_signed_redirect_is_accepted_by_the_gateway(fake_vnpay, settings):
 
 @pytest.mark.django_db
 def test_gateway_rejects_a_changed_redirect(fake_vnpay):
-    order = order_make()
+    order = OrderFactory()
     client = Client()
     client.force_login(order.user)
     location = client.post(
@@ -172,7 +158,7 @@ def _state(order, payment):
 
 @pytest.mark.django_db(transaction=True)
 def test_valid_ipn_pays_once_and_a_repeat_answers_02(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     assert gateway.send_ipn(result) == (200, {"RspCode": "00", "Message": "Confirm Success"})
@@ -189,7 +175,7 @@ def test_valid_ipn_pays_once_and_a_repeat_answers_02(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_tampered_signature_answers_97_and_changes_nothing(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     tampered = {**result, "vnp_SecureHash": "0" * 128}
@@ -205,7 +191,7 @@ def test_tampered_signature_answers_97_and_changes_nothing(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_wrong_amount_answers_04(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_Amount=str(int(params["vnp_Amount"]) - 100))
     assert gateway.send_ipn(result)[1] == {"RspCode": "04", "Message": "Invalid amount"}
@@ -216,7 +202,7 @@ def test_wrong_amount_answers_04(gateway):
 def test_ipn_for_another_terminal_answers_97_and_changes_nothing(gateway):
     """Signed with our secret but for another terminal (a second shop sharing the secret,
     or a misrouted callback): not ours to apply."""
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_TmnCode="OTHERTMN")
     assert gateway.send_ipn(result)[1] == {"RspCode": "97", "Message": "Invalid signature"}
@@ -229,7 +215,7 @@ def test_ipn_for_another_terminal_answers_97_and_changes_nothing(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_ipn_in_another_currency_answers_04_and_changes_nothing(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_CurrCode="USD")
     assert gateway.send_ipn(result)[1] == {"RspCode": "04", "Message": "Invalid amount"}
@@ -246,7 +232,7 @@ def test_ipn_in_another_currency_answers_04_and_changes_nothing(gateway):
     ids=["latin-accent", "vietnamese-d", "fullwidth-digits"],
 )
 def test_non_ascii_secure_hash_answers_97_not_99(fake_vnpay, client, forged):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, fake_vnpay)
     result = {**fake_vnpay.result_params(params), "vnp_SecureHash": forged}
     response = client.get(reverse("shop:vnpay_ipn"), result)
@@ -262,7 +248,7 @@ def test_non_ascii_secure_hash_answers_97_not_99(fake_vnpay, client, forged):
 @pytest.mark.django_db
 def test_non_ascii_mock_secure_hash_answers_97(client):
     forged = "é" * 128
-    order = order_make()
+    order = OrderFactory()
     params = {
         "mock_TxnRef": "TS2026000001ABCDEF",
         "mock_Amount": "100",
@@ -285,7 +271,7 @@ def test_a_lone_surrogate_in_any_field_is_an_invalid_signature_not_an_error():
 
 @pytest.mark.django_db(transaction=True)
 def test_unknown_txnref_answers_01(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, vnp_TxnRef="NOSUCHREF123456")
     assert gateway.send_ipn(result)[1] == {"RspCode": "01", "Message": "Order not found"}
@@ -294,7 +280,7 @@ def test_unknown_txnref_answers_01(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_payment_marks_the_payment_failed_and_the_order_waits(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, response_code="24")  # the buyer canceled
     assert gateway.send_ipn(result)[1] == {"RspCode": "00", "Message": "Confirm Success"}
@@ -309,7 +295,7 @@ def test_failed_payment_marks_the_payment_failed_and_the_order_waits(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_success_code_with_a_failed_transaction_status_is_not_paid(gateway):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params, response_code="00", transaction_status="02")
     assert gateway.send_ipn(result)[1]["RspCode"] == "00"
@@ -318,7 +304,7 @@ def test_success_code_with_a_failed_transaction_status_is_not_paid(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_late_payment_without_stock_is_refunded_through_the_gateway_and_flagged(gateway):
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     payment, params = vnpay_start(order, gateway)
     order_expire(order, stock_after=0)  # someone else bought the released units
 
@@ -344,7 +330,7 @@ def test_late_payment_without_stock_is_refunded_through_the_gateway_and_flagged(
 @pytest.mark.django_db(transaction=True)
 def test_late_payment_whose_refund_fails_stays_flagged_for_staff(gateway):
     gateway.refund_answer_code = "94"  # VNPAY: a refund for this transaction is in progress
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     payment, params = vnpay_start(order, gateway)
     order_expire(order, stock_after=0)
 
@@ -358,7 +344,7 @@ def test_late_payment_whose_refund_fails_stays_flagged_for_staff(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_late_payment_while_stock_is_still_there_is_accepted(gateway):
-    order = order_make(stock_left=0)
+    order = OrderFactory(stock_left=0)
     payment, params = vnpay_start(order, gateway)
     order_expire(order)  # the two units went back on the shelf, nobody took them
 
@@ -376,7 +362,7 @@ def test_late_payment_while_stock_is_still_there_is_accepted(gateway):
 
 @pytest.mark.django_db(transaction=True)
 def test_return_page_shows_the_result_without_changing_state(gateway, live_server):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     return_url = live_server.url + reverse("shop:vnpay_return")
@@ -401,7 +387,7 @@ def test_return_page_shows_the_result_without_changing_state(gateway, live_serve
 @pytest.mark.django_db(transaction=True)
 def test_full_round_trip_gateway_pays_then_sends_the_buyer_back(gateway):
     gateway.auto_result = "00"
-    order = order_make()
+    order = OrderFactory()
     client = Client()
     client.force_login(order.user)
     location = client.post(
@@ -423,7 +409,7 @@ def test_staff_partial_and_full_refunds_reach_the_gateway(gateway):
     from project.accounts.tests.factories import UserFactory
     from shop.services.refunds import order_refund
 
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     gateway.send_ipn(gateway.result_params(params))
     order.refresh_from_db()
@@ -446,7 +432,7 @@ def test_refund_when_the_gateway_is_unreachable_raises_refund_failed(settings):
     settings.VNPAY_HASH_SECRET = "S"
     settings.VNPAY_API_URL = "http://127.0.0.1:9/merchant_webapi/api/transaction"
     settings.VNPAY_TIMEOUT_SECONDS = 2
-    order = order_make()
+    order = OrderFactory()
     payment = Payment.objects.create(
         order=order,
         provider="vnpay",
@@ -465,7 +451,7 @@ def test_refund_when_the_gateway_is_unreachable_raises_refund_failed(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_ipn_replayed_10_times_at_once_pays_once_and_mails_once(gateway, mailoutbox):
-    order = order_make()
+    order = OrderFactory()
     payment, params = vnpay_start(order, gateway)
     result = gateway.result_params(params)
     results = run_together(10, lambda i: gateway.send_ipn(result)[1]["RspCode"])

@@ -97,10 +97,11 @@ def _small_number(value: str) -> bool:
 
 
 def _cache_key(page: str, request, *parts: str) -> str:
-    """Catalog version + page + HTMX target + what the page is built from."""
+    """Catalog version + page + language + HTMX target + what the page is built from."""
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     htmx = f"hx-{request.htmx.target or ''}" if request.htmx else "full"
-    return ":".join(["shop", page, f"v{catalog_version()}", htmx, digest])
+    language = translation.get_language() or ""
+    return ":".join(["shop", page, f"v{catalog_version()}", language, htmx, digest])
 
 
 def _list_query(request) -> tuple[QueryDict, bool]:

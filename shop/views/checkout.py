@@ -8,17 +8,18 @@ from __future__ import annotations
 import secrets
 from functools import wraps
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from project.accounts.services import address_remember
+from project.accounts.verification import verified_email_required
 from shop.forms_checkout import AttendeeNamesForm, DeliveryForm, PaymentMethodForm
 from shop.models import Order
 from shop.payments.base import PaymentError
@@ -51,12 +52,9 @@ def _save_state(request, **changes) -> dict:
 def checkout_view(view):
     """Signed in, e-mail verified, and a cart with something in it."""
 
-    @login_required
+    @verified_email_required(message=_("Please verify your e-mail address before checking out."))
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
-            messages.warning(request, "Please verify your e-mail address before checking out.")
-            return redirect("account_email")
         cart = cart_for_request(request)
         summary = cart_totals(cart, buyer=request.user)
         if summary.is_empty:
@@ -201,7 +199,7 @@ def checkout_review(request, cart, summary, state):
     # sends the same key twice and gets the same order.
     key = secrets.token_urlsafe(24)
     _save_state(request, idempotency_key=key)
-    from shop.services.emails import address_lines
+    from project.accounts.addresses import address_lines
 
     names = _attendee_names(summary, state)
     return render(

@@ -19,7 +19,8 @@ from django_ratelimit.decorators import ratelimit
 
 from project.accounts.access import access_required
 from project.accounts.roles import Perm
-from project.core.csv_export import csv_response
+from project.core.badges import status_badge
+from project.core.exports import export_requested, export_response
 from project.core.ratelimit import search_rate
 from shop.forms_checkout import OrderStatusForm, RefundForm
 from shop.models import Currency, Order, Refund
@@ -31,7 +32,6 @@ from shop.selectors.orders import (
     staff_order,
     staff_orders,
 )
-from shop.services.emails import address_lines
 from shop.services.invoices import (
     NoInvoice,
     credit_note_filename,
@@ -80,7 +80,6 @@ def order_detail(request, number: str):
 def _delivery_context(order: Order) -> dict:
     """What shop/orders/delivery.html shows, on the customer's and the staff page."""
     return {
-        "address_lines": address_lines(order.shipping_address),
         "pickup_location": settings.SHOP_PICKUP_LOCATION,
     }
 
@@ -208,15 +207,7 @@ class OrderTable(tables.Table):
         empty_text = "No orders match."
 
     def render_status(self, record, value):
-        tone = {
-            "paid": "badge-success",
-            "shipped": "badge-info",
-            "completed": "badge-success",
-            "pending_payment": "badge-warning",
-            "canceled": "badge-danger",
-            "refunded": "badge-danger",
-        }.get(record.status, "")
-        return format_html('<span class="badge {}">{}</span>', tone, value)
+        return status_badge(record.status, value)
 
     def render_needs_attention(self, value):
         return format_html('<span class="badge badge-danger" title="{}">Look</span>', value)
@@ -235,9 +226,9 @@ def staff_order_list(request):
     filterset = OrderFilter(request.GET or None, queryset=staff_orders())
     table = OrderTable(filterset.qs)
     tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    if request.GET.get("_export") == "csv":
+    if export_format := export_requested(request):
         # Every filtered row (not just the page), with the table's `value_*` values.
-        return csv_response(table.as_values(), filename="orders.csv")
+        return export_response(table, export_format=export_format, name="orders")
     template = "shop/orders/staff_list.html"
     if request.htmx:
         template += "#orders-table"

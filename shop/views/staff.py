@@ -3,21 +3,17 @@ requires the catalog permission through the one access rule (`project.accounts.a
 
 from __future__ import annotations
 
-import itertools
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 from django_tables2 import RequestConfig
 
 from project.accounts.access import access_required
 from project.accounts.roles import Perm
-from project.core.csv_export import csv_response
+from project.core.exports import export_requested, export_response
 from project.core.ratelimit import search_rate
 from shop.filters import StaffProductFilter, StockMovementFilter
 from shop.forms_catalog import CategoryForm, ProductForm, StockAdjustForm
@@ -30,7 +26,7 @@ from shop.selectors.catalog import (
 )
 from shop.services.catalog import category_save, product_create, product_update
 from shop.services.inventory import stock_adjust
-from shop.tables import CategoryTable, ProductTable, StockMovementTable
+from shop.tables import CategoryTable, ProductExportTable, ProductTable, StockMovementTable
 
 PER_PAGE = 25
 
@@ -62,22 +58,15 @@ def staff_shop(request):
 @ratelimit(key="user_or_ip", rate=search_rate, block=True)
 def staff_products(request):
     product_filter = StaffProductFilter(request.GET, queryset=product_list_staff())
-    if request.GET.get("export") == "csv":
-        return _products_csv(product_filter.qs.order_by("name", "pk"))
+    if export_format := export_requested(request):
+        products = ProductExportTable(product_filter.qs.order_by("name", "pk"))
+        return export_response(products, export_format=export_format, name="products")
     table = ProductTable(product_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     template = "shop/staff/products.html"
     if request.htmx:
         template += "#results"
     return render(request, template, {"filter": product_filter, "table": table})
-
-
-def _products_csv(products) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    rows = (ProductTable.csv_row(product) for product in products.iterator(chunk_size=500))
-    return csv_response(
-        itertools.chain([ProductTable.CSV_FIELDS], rows), filename=f"products-{stamp}.csv"
-    )
 
 
 @catalog_access

@@ -39,6 +39,17 @@ def signed_in_page(browser, site: str, user, width: int = 1280) -> Page:
     return context.new_page()
 
 
+def log_in(page: Page, site: str, email: str) -> None:
+    """Sign in through the login form (the test password)."""
+    from project.accounts.tests.factories import PASSWORD
+
+    page.goto(site + "/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    expect(page.locator("input[name=login]")).to_have_count(0)
+
+
 def open_menu(page: Page):
     """On phones the header navigation is folded behind the Menu button."""
     summary = page.locator("#site-menu > summary")
@@ -53,4 +64,4 @@ def assert_no_horizontal_scroll(page: Page):
     assert overflow <= 1, f"page scrolls sideways by {overflow}px"
 
 
-__all__ = ["expect", "open_menu", "assert_no_horizontal_scroll", "re", "signed_in_page"]
+__all__ = ["expect", "log_in", "open_menu", "assert_no_horizontal_scroll", "re", "signed_in_page"]

@@ -17,8 +17,7 @@ from project.accounts.tests.factories import UserFactory
 from project.organizations.tests.factories import OrganizationFactory
 from tests.services.daphne import daphne_server
 
-from .conftest import PHONE, assert_no_horizontal_scroll
-from .test_tickets import log_in
+from .conftest import PHONE, assert_no_horizontal_scroll, log_in
 
 
 def _event_with_ticket(organizer, **event_kwargs):

@@ -12,18 +12,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from events.models import Attendee
 from events.tests.factories import EventFactory, LocationFactory, TicketTypeFactory
-from project.accounts.tests.factories import PASSWORD, UserFactory
+from project.accounts.tests.factories import UserFactory
 from project.organizations.tests.factories import OrganizationFactory
 
-from .conftest import PHONE, assert_no_horizontal_scroll
-
-
-def log_in(page: Page, site: str, email: str) -> None:
-    page.goto(site + "/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    expect(page.locator("input[name=login]")).to_have_count(0)
+from .conftest import PHONE, assert_no_horizontal_scroll, log_in
 
 
 def test_buy_two_tickets_download_one_and_check_it_in_on_a_phone(

@@ -14,13 +14,10 @@ from __future__ import annotations
 import re
 import time
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
@@ -44,18 +41,10 @@ USERS = ("anonymous", "customer@tessera.test", STAFF)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for the module inside a transaction that is rolled back
-    at the end (each test runs in a savepoint inside it)."""
+def demo(demo_seeded, django_db_blocker):
+    """The real values of the demo data, seeded once for the module."""
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", stdout=StringIO())
-            yield _real_values()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        return _real_values()
 
 
 def _first(model: str, field: str = "pk", **filters) -> str:

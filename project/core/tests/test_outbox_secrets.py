@@ -39,7 +39,7 @@ def test_staff_cannot_read_a_reset_link_from_the_outbox(
             "/accounts/password/reset/", {"email": "admin@tessera.test"}
         )
     assert response.status_code == 302
-    message = OutboxMessage.objects.get(kind="email")
+    message = OutboxMessage.objects.get(kind="account_email")
 
     # Staff open the outbox row and its list: refused, and nothing of the mail is shown.
     for url in (
@@ -85,7 +85,7 @@ def test_a_failed_email_can_be_retried_and_still_delivers(
     settings.OUTBOX_MAX_ATTEMPTS = 1
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password/reset/", {"email": "admin@tessera.test"})
-    message = OutboxMessage.objects.get(kind="email")
+    message = OutboxMessage.objects.get(kind="account_email")
     assert message.status == OutboxMessage.Status.FAILED
     assert "password/reset/key" not in stored_payload(message)
 

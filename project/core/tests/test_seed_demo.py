@@ -7,32 +7,8 @@ from project.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
 
-
-def test_seed_demo_is_idempotent_and_prints_the_accounts(capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")
-    out = capsys.readouterr().out
-    emails = [
-        f"{name}@tessera.test"
-        for name in ("admin", "staff", "manager", "booster", "organizer", "customer")
-    ]
-    assert User.objects.filter(email__in=emails).count() == 6
-    assert all(email in out for email in emails)
-    assert "tessera-demo" in out
-    assert EmailAddress.objects.filter(email__in=emails, verified=True).count() == 6
-    assert Organization.objects.filter(slug="saigon-sports-club").count() == 1
-    manager = User.objects.get(email="manager@tessera.test")
-    assert set(manager.groups.values_list("name", flat=True)) >= {"manager"}
-    assert User.objects.get(email="admin@tessera.test").is_superuser
-
-
-def test_demo_accounts_can_log_in(client):
-    call_command("seed_demo")
-    response = client.post(
-        "/accounts/login/", {"login": "organizer@tessera.test", "password": "tessera-demo"}
-    )
-    assert response.status_code == 302
-    assert "_auth_user_id" in client.session
+# The demo is seeded once for the module (`demo_seeded`); the tests that need an empty
+# database come first.
 
 
 def test_seed_demo_refuses_the_public_password_in_production(settings):
@@ -52,3 +28,28 @@ def test_google_login_shows_only_when_configured(client, settings):
         }
     }
     assert "Google" in client.get("/accounts/login/").content.decode()
+
+
+def test_seed_demo_is_idempotent_and_prints_the_accounts(demo_seeded, capsys):
+    call_command("seed_demo")  # a second time
+    out = demo_seeded + capsys.readouterr().out
+    emails = [
+        f"{name}@tessera.test"
+        for name in ("admin", "staff", "manager", "booster", "organizer", "customer")
+    ]
+    assert User.objects.filter(email__in=emails).count() == 6
+    assert all(email in out for email in emails)
+    assert "tessera-demo" in out
+    assert EmailAddress.objects.filter(email__in=emails, verified=True).count() == 6
+    assert Organization.objects.filter(slug="saigon-sports-club").count() == 1
+    manager = User.objects.get(email="manager@tessera.test")
+    assert set(manager.groups.values_list("name", flat=True)) >= {"manager"}
+    assert User.objects.get(email="admin@tessera.test").is_superuser
+
+
+def test_demo_accounts_can_log_in(demo_seeded, client):
+    response = client.post(
+        "/accounts/login/", {"login": "organizer@tessera.test", "password": "tessera-demo"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session

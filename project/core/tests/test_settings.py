@@ -48,13 +48,88 @@ PRODUCTION = {
 }
 
 
+_forkers: list[subprocess.Popen] = []
+
+# One interpreter imports the libraries once, then forks a fresh child per variant: each
+# child sets its environment before anything reads the settings, as a new process would.
+FORKER = r"""
+import io, json, os, runpy, sys, tempfile, traceback
+import celery, django, django.core.management, django.db.models, django_redis, redis  # noqa
+
+for request in sys.stdin:
+    job = json.loads(request)
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), write_through=True)
+        sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", closefd=False), write_through=True)
+        os.environ.clear()
+        os.environ.update(job["env"])
+        code = 0
+        try:
+            if job["args"]:
+                sys.argv = job["args"]
+                runpy.run_path(job["args"][0], run_name="__main__")
+            else:
+                exec(compile(job["code"], "<probe>", "exec"), {"__name__": "__main__"})
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if not isinstance(exc.code, (int, type(None))):
+                print(exc.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    out.seek(0)
+    err.seek(0)
+    print(json.dumps({
+        "returncode": os.waitstatus_to_exitcode(status),
+        "stdout": out.read().decode(errors="replace"),
+        "stderr": err.read().decode(errors="replace"),
+    }), flush=True)
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forker():
+    process = subprocess.Popen(
+        [sys.executable, "-c", FORKER],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in SERVICE_VARS},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    _forkers.append(process)
+    yield
+    _forkers.remove(process)
+    process.stdin.close()
+    process.wait(timeout=30)
+
+
 def run_python(code_or_args, settings_module, **env_vars):
+    """Run `code_or_args` (code, or argv such as ["manage.py", "check"]) as a fresh
+    process would, under `settings_module` and `env_vars` and none of the service
+    variables of the environment the tests run in."""
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(DJANGO_SETTINGS_MODULE=settings_module, **env_vars)
-    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    job = {"env": env, "code": None, "args": None}
+    if isinstance(code_or_args, list):
+        job["args"] = code_or_args
+    else:
+        job["code"] = code_or_args
+    forker = _forkers[-1]
+    forker.stdin.write(json.dumps(job) + "\n")
+    forker.stdin.flush()
+    answer = json.loads(forker.stdout.readline())
+    return subprocess.CompletedProcess(
+        code_or_args, answer["returncode"], answer["stdout"], answer["stderr"]
     )
 
 
