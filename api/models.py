@@ -49,7 +49,12 @@ class ApiToken(models.Model):
         ordering = ["-created", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({TOKEN_PREFIX}{self.lookup}…)"
+        return f"{self.name} ({self.hint})"
+
+    @property
+    def hint(self) -> str:
+        """The token's start, to tell it from the owner's others."""
+        return f"{TOKEN_PREFIX}{self.lookup}…"
 
     @property
     def is_usable(self) -> bool:

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import itertools
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -16,8 +13,8 @@ from events.filters import AttendeeFilter
 from events.models import Attendee, Event
 from events.selectors import attendees_for_event, events_for_organization
 from events.services.checkin import TicketNotFound, ticket_checkin
-from events.tables import CSV_HEADER, attendee_csv_row
-from project.core.csv_export import csv_response
+from events.tables import AttendeeExportTable
+from project.core.exports import export_response
 from project.organizations.scoping import get_for_organization_or_404
 from shop.models import Order
 from shop.selectors.orders import orders_for_organization
@@ -83,21 +80,15 @@ class AttendeeList(OrganizerView, generics.ListAPIView):
 
 
 class AttendeeExport(AttendeeList):
-    """The attendee list as CSV (the page's export, with its filters), streamed."""
+    """The attendee list as CSV (the page's export, with its filters)."""
 
     pagination_class = None
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request, *args, **kwargs):
-        rows = (
-            attendee_csv_row(attendee)
-            for attendee in self.filter_queryset(self.get_queryset()).iterator(chunk_size=500)
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return csv_response(
-            itertools.chain([CSV_HEADER], rows),
-            filename=f"attendees-{self._event.slug[:50]}-{stamp}.csv",
-            streaming=True,
+        table = AttendeeExportTable(self.filter_queryset(self.get_queryset()))
+        return export_response(
+            table, export_format="csv", name=f"attendees-{self._event.slug[:50]}"
         )
 
 

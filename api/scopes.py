@@ -8,6 +8,7 @@ What a user may do within an area is still the pages' rule (roles, organization 
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 AREAS: dict[str, str] = {
@@ -19,11 +20,15 @@ AREAS: dict[str, str] = {
     "seller": _("Seller tools: stores, monitored products, prices and proposals"),
 }
 LEVELS = ("read", "write")
+LEVEL_LABELS = {"read": _("read"), "write": _("read and write")}
 
 
 def scope_choices() -> list[tuple[str, str]]:
     return [
-        (f"{area}:{level}", f"{label} ({_('read and write') if level == 'write' else _('read')})")
+        (
+            f"{area}:{level}",
+            format_lazy("{label} ({level})", label=label, level=LEVEL_LABELS[level]),
+        )
         for area, label in AREAS.items()
         for level in LEVELS
     ]

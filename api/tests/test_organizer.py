@@ -98,7 +98,7 @@ def test_attendees_filter_like_the_page_and_the_csv_has_them(client, club, beare
     assert bad.status_code == 400 and "status" in bad.json()["fields"]
     export = client.get(url("api:org_attendee_csv", club), **headers)
     assert export["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert len(rows) == 3 and {club["code"]} <= {cell for row in rows for cell in row}
 
 
