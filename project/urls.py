@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from api import pages as api_pages
 from project.core import views as core_views
 
 # The admin logs in through allauth, so its login has the same rate limits and
@@ -22,6 +23,13 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("support/", include("support.urls")),
     path("", include("shop.urls")),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", api_pages.api_tokens, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:token_id>/revoke/",
+        api_pages.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
     path("", include("project.core.urls")),

@@ -232,7 +232,10 @@ class StockMovementFilter(django_filters.FilterSet):
             attrs={"class": INPUT, "placeholder": _("Product name or slug"), "type": "search"}
         ),
     )
-    product = django_filters.NumberFilter(field_name="product_id", widget=forms.HiddenInput)
+    # Bounded, so a huge number is a form error instead of an integer overflow (a 500).
+    product = django_filters.NumberFilter(
+        field_name="product_id", widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
     kind = django_filters.ChoiceFilter(
         choices=StockMovement.Kind.choices,
         label=_("Kind"),

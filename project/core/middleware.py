@@ -67,9 +67,13 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if _carries_nul(request):
-            from django.http import HttpResponseBadRequest
+            from django.http import HttpResponseBadRequest, JsonResponse
             from django.template.loader import render_to_string
+            from django.utils.translation import gettext as _
 
+            if request.path_info.startswith("/api/"):  # the API's error shape (api.exceptions)
+                message = _("The request carries a NUL character.")
+                return JsonResponse({"code": "invalid", "message": message}, status=400)
             return HttpResponseBadRequest(render_to_string("400.html"))
         return self.get_response(request)
 

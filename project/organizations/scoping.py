@@ -27,6 +27,19 @@ def get_for_organization_or_404(queryset, *, organization, field="organization",
     return get_object_or_404(queryset.filter(**{field: organization}), **lookup)
 
 
+def membership_for(*, user, org_slug: str, owner_only: bool = False) -> Membership | None:
+    """The user's membership of the organization `org_slug` (with it), or None: the one
+    check behind `organization_view` and the API's organizer endpoints."""
+    if not user.is_authenticated:
+        return None
+    memberships = Membership.objects.select_related("organization").filter(
+        user=user, organization__slug=org_slug
+    )
+    if owner_only:
+        memberships = memberships.filter(role=Membership.Role.OWNER)
+    return memberships.first()
+
+
 def organization_view(view=None, *, owner_only=False):
     """Decorator for organizer views: login required, `org_slug` resolved to
     `request.organization` (404 unless the user is a member), `request.membership` set."""
@@ -35,12 +48,7 @@ def organization_view(view=None, *, owner_only=False):
         @login_required
         @wraps(func)
         def wrapper(request, org_slug, *args, **kwargs):
-            memberships = Membership.objects.select_related("organization").filter(
-                user=request.user, organization__slug=org_slug
-            )
-            if owner_only:
-                memberships = memberships.filter(role=Membership.Role.OWNER)
-            membership = memberships.first()
+            membership = membership_for(user=request.user, org_slug=org_slug, owner_only=owner_only)
             if membership is None:
                 raise Http404("No such organization.")
             request.organization = membership.organization

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "captcha",
     "allauth.mfa",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Tessera
     "project.core",
     "project.accounts",
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "support",
     "crm",
     "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -622,3 +626,45 @@ SUPPORT_MISSED_REPLY_MINUTES = env_int("SUPPORT_MISSED_REPLY_MINUTES", 10)
 PHONENUMBER_DEFAULT_REGION = "VN"
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
+
+# --- HTTP API (/api/v1/) ------------------------------------------------------------------
+# Django REST framework: personal tokens (Bearer) or the session with CSRF; one error
+# shape; cursor pagination; limits per token. Schema at /api/schema/, docs at /api/docs/.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "300/m")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tessera API",
+    "DESCRIPTION": (
+        "The shop, events, orders and back-office data of Tessera. Authenticate with a "
+        "personal API token from your profile page: `Authorization: Bearer tsr_...`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.models.Order.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "TicketStatusEnum": "events.models.Attendee.Status",
+    },
+}

@@ -7,10 +7,10 @@ that is one indexed query."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from shop.kinds import kind_get
-from shop.models import Order, OrderStatusChange, Payment, Refund
+from shop.models import Order, OrderLine, OrderStatusChange, Payment, Refund
 
 
 def _settle_expiry(**scope) -> None:
@@ -59,6 +59,18 @@ def staff_orders() -> QuerySet[Order]:
 def staff_order(*, number: str) -> Order | None:
     _settle_expiry(pks=Order.objects.filter(number=number).values("pk"))
     return order_detail_queryset().filter(number=number).first()
+
+
+def orders_for_organization(*, organization) -> QuerySet[Order]:
+    """Orders with a line `organization` sells, each with only those lines prefetched as
+    `organization_lines` (an organization never sees another's lines of a shared order)."""
+    theirs = OrderLine.objects.filter(organization=organization)
+    _settle_expiry(pks=theirs.values("order"))
+    return (
+        Order.objects.filter(Exists(theirs.filter(order=OuterRef("pk"))))
+        .prefetch_related(Prefetch("lines", queryset=theirs, to_attr="organization_lines"))
+        .order_by("-created", "-pk")
+    )
 
 
 def order_search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:

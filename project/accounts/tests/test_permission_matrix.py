@@ -68,7 +68,17 @@ STAFF_URLS = [
     ("dashboards:role", ["staff"], "get", None, 200, STAFF_DASHBOARD),
     ("dashboards:role", ["manager"], "get", None, 200, MANAGER_DASHBOARD),
     ("dashboards:role", ["booster"], "get", None, 200, BOOSTER_DASHBOARD),
+    # The HTTP API's staff endpoints follow the same rule (JSON bodies; signed out is 401).
+    ("api:staff_product_list", [], "get", None, 200, CATALOG),
+    ("api:staff_product", ["product"], "get", None, 200, CATALOG),
+    ("api:staff_stock", [], "get", None, 200, CATALOG),
+    ("api:staff_stock_adjust", ["product"], "post", {}, 400, CATALOG),
+    ("api:staff_order_list", [], "get", None, 200, ORDERS_VIEW),
+    ("api:staff_order", ["order"], "get", None, 200, ORDERS_VIEW),
+    ("api:staff_order_status", ["order"], "post", {}, 400, ORDERS_CHANGE),
+    ("api:staff_order_refund", ["order"], "post", {}, 400, ORDERS_CHANGE),
 ]
+API_URLS = [row for row in STAFF_URLS if row[0].startswith("api:")]
 
 # Socket routes × PEOPLE: True when connected, else the close code. The order is someone
 # else's: its own customer follows it too (dashboards/tests/test_consumers.py).
@@ -123,18 +133,20 @@ def _row_id(row) -> str:
     return f"{method}-{name}" + "".join(f"-{arg}" for arg in args if arg in Role.values)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("who", PEOPLE)
-@pytest.mark.parametrize("row", STAFF_URLS, ids=[_row_id(row) for row in STAFF_URLS])
-def test_every_staff_url_answers_each_person_by_the_rule(client, world, row, who):
+def _answers_by_the_rule(client, world, row, who, headers=None):
     name, args, method, data, allowed, expected = row
-    user = person(who)
-    if user is not None:
-        client.force_login(user)
     url = reverse(name, args=[world[arg] for arg in args])
-    response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+    api = name.startswith("api:")
+    headers = headers or {}
+    if method == "post":
+        extra = {"content_type": "application/json"} if api else {}
+        response = client.post(url, data, **extra, **headers)
+    else:
+        response = client.get(url, **headers)
     want = expected[PEOPLE.index(who)]
-    if want == IN:
+    if want == IN and api:
+        assert response.status_code == 401, url
+    elif want == IN:
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('account_login')}?next={url}"
     else:
@@ -142,6 +154,31 @@ def test_every_staff_url_answers_each_person_by_the_rule(client, world, row, who
     if want == 403:
         # The refusal names the roles that do open the page.
         assert "Only these roles open this page" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("row", STAFF_URLS, ids=[_row_id(row) for row in STAFF_URLS])
+def test_every_staff_url_answers_each_person_by_the_rule(client, world, row, who):
+    user = person(who)
+    if user is not None:
+        client.force_login(user)
+    _answers_by_the_rule(client, world, row, who)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("row", API_URLS, ids=[_row_id(row) for row in API_URLS])
+def test_every_staff_api_url_answers_a_token_by_the_same_rule(client, world, row, who):
+    """The same answers with a personal token of the staff scope instead of the session."""
+    from api.services import api_token_create
+
+    user = person(who)
+    headers = {}
+    if user is not None:
+        _, raw = api_token_create(user=user, name="matrix", scopes=["staff:write"])
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    _answers_by_the_rule(client, world, row, who, headers)
 
 
 def _socket_connect(path: str, user) -> tuple[bool, int | None]:
