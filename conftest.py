@@ -60,6 +60,18 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    # Each test starts in the site's language, as a new request does: a language activated
+    # by an earlier test (the chooser, a consumer) must not carry over into this one.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and page caches live in the cache; each test starts from an empty one.
     from project.core.rate_limits import rate_limits_reset
