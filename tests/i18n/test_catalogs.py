@@ -35,9 +35,16 @@ def test_every_language_has_the_site_catalog():
 
 @pytest.mark.parametrize("po", catalog_files(ROOT), ids=lambda po: str(po.relative_to(ROOT)))
 def test_catalog_has_no_empty_or_fuzzy_entry(po):
-    """Every string is translated, and no translation waits for review (fuzzy)."""
+    """Every string is translated, and no translation waits for review (fuzzy), the
+    header included: it names the catalog's language, which gettext's tools read."""
+    catalog = catalog_read(po)
+    language = po.parent.parent.name
     problems = []
-    for message in catalog_read(po):
+    if catalog.fuzzy:
+        problems.append("fuzzy: the header")
+    if f'"Language: {language}\\n"' not in po.read_text():
+        problems.append(f"the header does not say Language: {language}")
+    for message in catalog:
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
